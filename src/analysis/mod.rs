@@ -1,0 +1,174 @@
+//! Text analysis: the per-language analyzers used at index and query time.
+//!
+//! Every analyzer is built here and registered by name in one place,
+//! [`register`], which must be called each time an index is opened (tantivy
+//! does not store analyzers in the index). The chains are, in order:
+//!
+//! * French ([`FRENCH`]): split into words (apostrophes and hyphens split),
+//!   drop elided clitics (`l’`, `qu'`, `jusqu’`…), lowercase, drop French
+//!   stop words, fold accents, Snowball French stem.
+//! * English ([`ENGLISH`]): split, drop possessive `’s` and contractions,
+//!   lowercase, drop English stop words, fold accents, Snowball English stem.
+//! * Keyword ([`KEYWORD`]): split, lowercase, fold; for metadata filters.
+//!
+//! Stop words are removed before accents are folded, so that the accented
+//! stop words of the lists match; folding is identical at index and query
+//! time because both go through the same registered analyzer.
+
+mod apostrophe;
+mod stem;
+mod stopwords;
+
+pub use apostrophe::{ApostropheFilter, APOSTROPHES};
+pub use stem::SnowballFilter;
+
+use rust_stemmers::Algorithm;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, TokenizerManager,
+};
+
+use crate::lang::Lang;
+
+/// Name of the French analyzer.
+pub const FRENCH: &str = "nrel_fr";
+/// Name of the English analyzer.
+pub const ENGLISH: &str = "nrel_en";
+/// Name of the keyword analyzer (lowercase and fold only).
+pub const KEYWORD: &str = "nrel_keyword";
+
+/// Version of the analysis chains. Bump it whenever a change to this module
+/// changes the tokens produced: an index built with another version is
+/// rebuilt rather than misread.
+pub const ANALYSIS_VERSION: u32 = 1;
+
+/// Tokens longer than this many bytes are dropped (base64, URLs gone wrong).
+const MAX_TOKEN_LEN: usize = 48;
+
+/// The French analyzer.
+pub fn french_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(ApostropheFilter::french_elision())
+        .filter(LowerCaser)
+        .filter(StopWordFilter::remove(stopwords::french()))
+        .filter(AsciiFoldingFilter)
+        .filter(SnowballFilter::new(Algorithm::French))
+        .build()
+}
+
+/// The English analyzer.
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(ApostropheFilter::english_possessive())
+        .filter(LowerCaser)
+        .filter(StopWordFilter::remove(stopwords::english()))
+        .filter(AsciiFoldingFilter)
+        .filter(SnowballFilter::new(Algorithm::English))
+        .build()
+}
+
+/// The keyword analyzer: words, lowercased and folded, nothing removed.
+pub fn keyword_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The analyzer name for a language.
+pub fn analyzer_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::French => FRENCH,
+        Lang::English => ENGLISH,
+    }
+}
+
+/// Registers every analyzer of nrel-search under its name.
+pub fn register(manager: &TokenizerManager) {
+    manager.register(FRENCH, french_analyzer());
+    manager.register(ENGLISH, english_analyzer());
+    manager.register(KEYWORD, keyword_analyzer());
+}
+
+/// Runs an analyzer over `text` and returns the token texts; handy for
+/// tests and for explaining a query.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fr(text: &str) -> Vec<String> {
+        tokens(&mut french_analyzer(), text)
+    }
+
+    fn en(text: &str) -> Vec<String> {
+        tokens(&mut english_analyzer(), text)
+    }
+
+    #[test]
+    fn french_accents_elision_and_plural_meet() {
+        let forms = [
+            "elargissement",
+            "élargissement",
+            "l’élargissement",
+            "l'élargissement",
+            "élargissements",
+            "ÉLARGISSEMENT",
+        ];
+        for form in forms {
+            assert_eq!(fr(form), ["elarg"], "{form}");
+        }
+    }
+
+    #[test]
+    fn french_stop_words_go_before_folding() {
+        // « à » is a stop word; « a » (the verb) is not, and folding « à »
+        // first would have turned it into « a ».
+        assert_eq!(fr("à Moscou"), ["moscou"]);
+        assert_eq!(fr("la Russie a décidé"), ["russ", "a", "decid"]);
+        assert_eq!(fr("de la"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn french_hyphens_split_words() {
+        assert_eq!(fr("OTAN-Russie"), ["otan", "russ"]);
+        assert_eq!(fr("russo-géorgienne"), ["russo", "georgien"]);
+    }
+
+    #[test]
+    fn french_elided_conjunctions() {
+        assert_eq!(fr("jusqu’au printemps"), ["printemp"]);
+        assert_eq!(
+            fr("lorsqu'Obama puisqu’Ankara quoiqu'Oslo"),
+            ["obam", "ankar", "oslo"]
+        );
+    }
+
+    #[test]
+    fn english_chain() {
+        assert_eq!(en("NATO's postures"), ["nato", "postur"]);
+        assert_eq!(
+            en("Allies continue to believe that a partnership"),
+            ["alli", "continu", "believ", "partnership"]
+        );
+    }
+
+    #[test]
+    fn keyword_folds_without_stemming() {
+        assert_eq!(
+            tokens(&mut keyword_analyzer(), "Le Débat stratégique"),
+            ["le", "debat", "strategique"]
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! Command-line arguments. They are turned into the library's own option
+//! types in `app.rs`; nothing here does any work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use nrel_search::corpus::PartialDate;
+use nrel_search::lang::Lang;
+
+/// Search a bilingual (French/English) corpus of research sources.
+///
+/// A bare query searches: `nrel-search "Conseil OTAN-Russie"`. The index is
+/// built on first use and refreshed when the corpus changes.
+#[derive(Parser, Debug)]
+#[command(
+    name = "nrel-search",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Exit status: 0 when something was found, 1 when nothing was, 2 on error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub dirs: Dirs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub search: SearchArgs,
+}
+
+/// Where the corpus and the index are.
+#[derive(Args, Debug, Clone)]
+pub struct Dirs {
+    /// Corpus directory (source .txt and .md files, and sources.toml).
+    #[arg(
+        long,
+        global = true,
+        env = "NREL_CORPUS",
+        default_value = "corpus",
+        value_name = "DIR"
+    )]
+    pub corpus: PathBuf,
+
+    /// Index directory.
+    #[arg(
+        long,
+        global = true,
+        env = "NREL_INDEX",
+        default_value = "index",
+        value_name = "DIR"
+    )]
+    pub index: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Search the passages (the default command).
+    Search(SearchArgs),
+    /// Bring the index in step with the corpus (only what changed).
+    Index(IndexArgs),
+    /// Print a passage by its id, with its source.
+    Show(ShowArgs),
+    /// Keep the index up to date while files change.
+    Watch(WatchArgs),
+    /// Print passages as citations.
+    Cite(CiteArgs),
+    /// Export the corpus's bibliography.
+    Bib(BibArgs),
+    /// Check the [nrel:ID] references and their quotations in notes.
+    Check(CheckArgs),
+}
+
+/// A search.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SearchArgs {
+    /// Words, "phrases", +required, -excluded, a OR b.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Most results to show.
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+
+    /// Only passages in this language (fr or en).
+    #[arg(long, value_parser = parse_lang, value_name = "LANG")]
+    pub lang: Option<Lang>,
+
+    /// Only documents dated on or after this date (YYYY, YYYY-MM, YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub since: Option<PartialDate>,
+
+    /// Only documents dated on or before this date.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub until: Option<PartialDate>,
+
+    /// Only this document (its key or its path in the corpus).
+    #[arg(long, value_name = "DOC")]
+    pub doc: Option<String>,
+
+    /// Only documents from this publisher or source (its words).
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+
+    /// Print JSON Lines, one hit per line.
+    #[arg(long, conflicts_with = "cite")]
+    pub json: bool,
+
+    /// Print the hits as citations in this format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub cite: Option<CiteFormat>,
+
+    /// Answer from the index as it is, even if the corpus changed.
+    #[arg(long)]
+    pub no_refresh: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct IndexArgs {
+    /// Rebuild the whole index.
+    #[arg(long)]
+    pub full: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Passage id, as printed by a search (`doc-key:3f9a2c`).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Also print N passages before and after.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub context: usize,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// Wait this many milliseconds of quiet before updating.
+    #[arg(long, default_value_t = 300, value_name = "MS")]
+    pub debounce: u64,
+}
+
+/// Citation formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CiteFormat {
+    /// A Markdown block quote with its attribution.
+    Markdown,
+    /// The same in plain text.
+    Text,
+    /// A BibTeX entry per source document.
+    Bibtex,
+    /// A CSL-JSON item per source document.
+    CslJson,
+}
+
+#[derive(Args, Debug)]
+pub struct CiteArgs {
+    /// Passage ids.
+    #[arg(value_name = "ID", required = true)]
+    pub ids: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: CiteFormat,
+
+    /// Quote only the sentences that match these words, marking cuts […].
+    #[arg(long, value_name = "QUERY")]
+    pub trim: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct BibArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "bibtex")]
+    pub format: CiteFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Notes files (Markdown or text).
+    #[arg(value_name = "NOTES", required = true)]
+    pub notes: Vec<PathBuf>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+}
+
+fn parse_date(s: &str) -> Result<PartialDate, String> {
+    s.parse()
+}

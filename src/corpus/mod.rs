@@ -1,0 +1,200 @@
+//! The corpus: finding source files, decoding them, and their metadata.
+
+pub mod date;
+pub mod decode;
+pub mod manifest;
+pub mod meta;
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result, Warning};
+
+pub use date::PartialDate;
+pub use manifest::{Manifest, ManifestEntry, MANIFEST_FILE};
+pub use meta::SourceMeta;
+
+/// A source file found in the corpus.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path inside the corpus, with `/` separators.
+    pub rel: String,
+    /// Full path on disk.
+    pub abs: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, in nanoseconds since the Unix epoch.
+    pub mtime_ns: u64,
+}
+
+/// The file extensions that are indexed.
+pub const EXTENSIONS: [&str; 3] = ["txt", "md", "markdown"];
+
+/// Lists the corpus's `.txt` and `.md` files, hidden ones skipped, in path
+/// order. Unreadable directories are reported and skipped.
+pub fn discover(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<SourceFile>> {
+    if !corpus.is_dir() {
+        return Err(Error::CorpusMissing(corpus.to_path_buf()));
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(corpus)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(corpus).to_path_buf();
+                warnings.push(Warning::file(path, format!("skipped: {}", io_reason(&e))));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || !is_source(entry.path()) {
+            continue;
+        }
+        let meta = match entry.metadata() {
+            Ok(meta) => meta,
+            Err(e) => {
+                warnings.push(Warning::file(
+                    entry.path(),
+                    format!("skipped: {}", io_reason(&e)),
+                ));
+                continue;
+            }
+        };
+        let rel = rel_path(corpus, entry.path());
+        files.push(SourceFile {
+            rel,
+            abs: entry.path().to_path_buf(),
+            size: meta.len(),
+            mtime_ns: meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as u64),
+        });
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(files)
+}
+
+fn io_reason(e: &walkdir::Error) -> String {
+    e.io_error()
+        .map_or_else(|| e.to_string(), |io| io.to_string())
+}
+
+/// Whether a path has an indexed extension.
+pub fn is_source(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// A path relative to the corpus, with `/` separators.
+pub fn rel_path(corpus: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(corpus).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A lowercase ASCII key: accents folded, every run of other characters
+/// turned into one `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    let mut folded = String::new();
+    for c in text.chars() {
+        folded.clear();
+        fold_char(c, &mut folded);
+        for f in folded.chars() {
+            if f.is_ascii_alphanumeric() {
+                out.push(f.to_ascii_lowercase());
+            } else if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn fold_char(c: char, out: &mut String) {
+    let s = match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => "a",
+        'ç' | 'Ç' => "c",
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
+        'î' | 'ï' | 'í' | 'ì' | 'Î' | 'Ï' | 'Í' | 'Ì' => "i",
+        'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'ø' | 'Ô' | 'Ö' | 'Ó' | 'Ò' | 'Õ' | 'Ø' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
+        'ÿ' | 'ý' | 'Ÿ' | 'Ý' => "y",
+        'ñ' | 'Ñ' => "n",
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        'ß' => "ss",
+        _ => {
+            out.push(c);
+            return;
+        }
+    };
+    out.push_str(s);
+}
+
+/// The document key a path gets when the manifest gives no `id`: the path
+/// without its extension, as a slug (`notes/Élan.md` → `notes-elan`).
+pub fn default_key(rel: &str) -> String {
+    let stem = rel.rsplit_once('.').map_or(rel, |(stem, _)| stem);
+    let key = slug(stem);
+    if key.is_empty() {
+        "doc".to_owned()
+    } else {
+        key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Élargissement de l’OTAN"), "elargissement-de-l-otan");
+        assert_eq!(default_key("notes/Œuvre 1.md"), "notes-oeuvre-1");
+        assert_eq!(default_key("???.txt"), "doc");
+    }
+
+    #[test]
+    fn discovery_skips_hidden_and_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("sub/.hidden")).unwrap();
+        for f in [
+            "a.txt",
+            "sub/b.md",
+            "sub/.c.txt",
+            "sub/.hidden/d.txt",
+            "e.pdf",
+            "sources.toml",
+        ] {
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let files = discover(root, &mut Vec::new()).unwrap();
+        let rels: Vec<_> = files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["a.txt", "sub/b.md"]);
+    }
+
+    #[test]
+    fn missing_corpus_is_an_error() {
+        let err = discover(Path::new("/nonexistent/corpus"), &mut Vec::new()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "corpus directory /nonexistent/corpus does not exist"
+        );
+    }
+}

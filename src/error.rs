@@ -1,0 +1,114 @@
+//! The library's error type.
+//!
+//! Every fallible function of the library returns [`Result`]. Errors that a
+//! user can cause (a missing corpus, a bad date, an unreadable index) carry
+//! enough context to be printed as one line naming the culprit.
+
+use std::path::PathBuf;
+
+/// A specialised `Result` for nrel-search.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What can go wrong in nrel-search.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The corpus directory does not exist or is not a directory.
+    #[error("corpus directory {} does not exist", .0.display())]
+    CorpusMissing(PathBuf),
+    /// The corpus directory holds no `.txt` or `.md` file.
+    #[error("corpus directory {} holds no .txt or .md file", .0.display())]
+    CorpusEmpty(PathBuf),
+    /// A file could not be read or written.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        /// The file or directory concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The metadata manifest could not be parsed.
+    #[error("{}: {message}", .path.display())]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A command-line argument has an invalid value.
+    #[error("invalid value for {arg}: {message}")]
+    InvalidArgument {
+        /// The argument, as the user spells it (`--since`).
+        arg: &'static str,
+        /// What is wrong with the value.
+        message: String,
+    },
+    /// The index directory exists but holds something else than an index,
+    /// or an index that cannot be read.
+    #[error("{}: {message}", .path.display())]
+    BadIndex {
+        /// The index directory.
+        path: PathBuf,
+        /// What is wrong with it, and what to do.
+        message: String,
+    },
+    /// Another process is writing to the index.
+    #[error("{}: another nrel-search process is updating this index; try again when it has finished", .0.display())]
+    IndexBusy(PathBuf),
+    /// No passage has that id.
+    #[error("{0}")]
+    UnknownPassage(String),
+    /// An error from the search engine library.
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// An error from the file watcher.
+    #[error("watching the corpus failed: {0}")]
+    Watch(#[from] notify::Error),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Something worth telling the user that does not stop the run: a file
+/// skipped, a field ignored, a query simplified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The file concerned, when there is one.
+    pub path: Option<PathBuf>,
+    /// What happened.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning about a file.
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Warning {
+            path: Some(path.into()),
+            message: message.into(),
+        }
+    }
+
+    /// A warning not tied to a file.
+    pub fn general(message: impl Into<String>) -> Self {
+        Warning {
+            path: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.path {
+            Some(path) => write!(f, "{}: {}", path.display(), self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}

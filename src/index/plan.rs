@@ -1,0 +1,189 @@
+//! Comparing the corpus with what the index holds: which files are new,
+//! changed, renamed, removed. This is also the freshness check a search
+//! runs first, so it stays cheap: it stats every file and hashes only those
+//! whose size or modification time differ from the record.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::corpus::{discover, Manifest, SourceFile};
+use crate::error::{Error, Result, Warning};
+
+use super::state::{FileState, IndexState};
+
+/// What has to be done to bring the index in step with the corpus.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files not in the index.
+    pub added: Vec<Candidate>,
+    /// Files whose content or manifest entry changed.
+    pub changed: Vec<Candidate>,
+    /// Files gone from the corpus: path and recorded state.
+    pub removed: Vec<(String, FileState)>,
+    /// Files moved with the same content: old path and state, new file.
+    pub renamed: Vec<(String, FileState, Candidate)>,
+    /// Files whose record stands, possibly with a new modification time.
+    pub unchanged: BTreeMap<String, FileState>,
+    /// The manifest as read now.
+    pub manifest: Manifest,
+}
+
+/// A file to (re)index, with what is already known of it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The file.
+    pub file: SourceFile,
+    /// Its content hash, if it was computed.
+    pub hash: Option<String>,
+    /// Hash of its manifest entry.
+    pub meta_hash: String,
+}
+
+impl Plan {
+    /// Whether the index is up to date.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.changed.is_empty()
+            && self.removed.is_empty()
+            && self.renamed.is_empty()
+    }
+
+    /// Whether records only need new modification times (files touched).
+    pub fn touched(&self, state: &IndexState) -> bool {
+        self.unchanged.iter().any(|(rel, f)| {
+            state
+                .files
+                .get(rel)
+                .is_some_and(|old| old.mtime_ns != f.mtime_ns)
+        }) || self.manifest.hash != state.manifest
+    }
+
+    /// `2 added, 1 changed, 1 removed, 120 unchanged`.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![
+            format!("{} added", self.added.len()),
+            format!("{} changed", self.changed.len()),
+        ];
+        if !self.renamed.is_empty() {
+            parts.push(format!("{} renamed", self.renamed.len()));
+        }
+        parts.push(format!("{} removed", self.removed.len()));
+        parts.push(format!("{} unchanged", self.unchanged.len()));
+        parts.join(", ")
+    }
+}
+
+/// Hash of a manifest entry as it applies to a file ("" without one).
+pub fn meta_hash(manifest: &Manifest, rel: &str) -> String {
+    manifest.get(rel).map_or_else(String::new, |entry| {
+        let json = serde_json::to_string(entry).expect("entries serialise");
+        blake3::hash(json.as_bytes()).to_hex()[..16].to_owned()
+    })
+}
+
+/// Hashes a file's content.
+pub fn hash_file(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(blake3::hash(&bytes).to_hex().to_string())
+}
+
+/// Compares the corpus with `state` (an empty state plans a full build).
+pub fn plan(corpus: &Path, state: &IndexState, warnings: &mut Vec<Warning>) -> Result<Plan> {
+    let manifest = Manifest::load(corpus, warnings)?;
+    let files = discover(corpus, warnings)?;
+    if files.is_empty() {
+        return Err(Error::CorpusEmpty(corpus.to_path_buf()));
+    }
+    let mut plan = Plan::default();
+    let mut seen = std::collections::HashSet::new();
+    let manifest_same = manifest.hash == state.manifest;
+    for file in files {
+        seen.insert(file.rel.clone());
+        let meta = if manifest_same {
+            None
+        } else {
+            Some(meta_hash(&manifest, &file.rel))
+        };
+        let Some(old) = state.files.get(&file.rel) else {
+            let meta_hash = meta.unwrap_or_else(|| meta_hash(&manifest, &file.rel));
+            plan.added.push(Candidate {
+                file,
+                hash: None,
+                meta_hash,
+            });
+            continue;
+        };
+        let meta_hash = meta.unwrap_or_else(|| old.meta_hash.clone());
+        let meta_same = meta_hash == old.meta_hash;
+        if old.size == file.size && old.mtime_ns == file.mtime_ns && meta_same {
+            plan.unchanged.insert(file.rel.clone(), old.clone());
+            continue;
+        }
+        let hash = if old.size == file.size {
+            match hash_file(&file.abs) {
+                Ok(hash) => Some(hash),
+                Err(e) => {
+                    warnings.push(Warning::general(format!("{e}; kept as indexed")));
+                    plan.unchanged.insert(file.rel.clone(), old.clone());
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        if meta_same && hash.as_deref() == Some(old.hash.as_str()) {
+            let mut touched = old.clone();
+            touched.mtime_ns = file.mtime_ns;
+            plan.unchanged.insert(file.rel.clone(), touched);
+            continue;
+        }
+        plan.changed.push(Candidate {
+            file,
+            hash,
+            meta_hash,
+        });
+    }
+    let mut removed: Vec<(String, FileState)> = state
+        .files
+        .iter()
+        .filter(|(rel, _)| !seen.contains(*rel))
+        .map(|(rel, f)| (rel.clone(), f.clone()))
+        .collect();
+
+    // A new file with the content of a removed one is a rename.
+    if !removed.is_empty() && !plan.added.is_empty() {
+        let mut by_hash: HashMap<String, usize> = HashMap::new();
+        for (i, (_, f)) in removed.iter().enumerate() {
+            by_hash.insert(f.hash.clone(), i);
+        }
+        let sizes: std::collections::HashSet<u64> = removed.iter().map(|(_, f)| f.size).collect();
+        let mut taken = vec![false; removed.len()];
+        let mut still_added = Vec::new();
+        for mut cand in std::mem::take(&mut plan.added) {
+            if sizes.contains(&cand.file.size) {
+                if let Ok(hash) = hash_file(&cand.file.abs) {
+                    cand.hash = Some(hash.clone());
+                    if let Some(&i) = by_hash.get(&hash) {
+                        if !taken[i] {
+                            taken[i] = true;
+                            plan.renamed
+                                .push((removed[i].0.clone(), removed[i].1.clone(), cand));
+                            continue;
+                        }
+                    }
+                }
+            }
+            still_added.push(cand);
+        }
+        plan.added = still_added;
+        removed = removed
+            .into_iter()
+            .zip(taken)
+            .filter(|(_, t)| !t)
+            .map(|(r, _)| r)
+            .collect();
+    }
+    plan.removed = removed;
+    plan.manifest = manifest;
+    Ok(plan)
+}

@@ -1,0 +1,466 @@
+//! Bringing the index in step with the corpus: only new and changed files
+//! are analysed, removed files' passages are deleted by term, renamed files
+//! keep their analysed passages; everything lands in one commit whose
+//! payload records the new state.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tantivy::directory::error::LockError;
+use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
+
+use super::plan::{hash_file, plan, Candidate, Plan};
+use super::state::{FileState, IndexState};
+use super::{Opened, SearchIndex};
+use crate::corpus::SourceMeta;
+use crate::document::{self, Document, Passage};
+use crate::error::{Error, Result, Warning};
+use crate::lang::LangDetector;
+
+/// Memory the writer may use per indexing thread.
+const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+
+/// How an update runs.
+#[derive(Clone, Debug)]
+pub struct UpdateOptions {
+    /// Rebuild everything, whatever the record says.
+    pub full: bool,
+    /// How long to wait for another process's update to finish; `None`
+    /// fails at once.
+    pub wait: Option<Duration>,
+    /// Indexing threads (0: one per core).
+    pub threads: usize,
+}
+
+impl Default for UpdateOptions {
+    fn default() -> Self {
+        UpdateOptions {
+            full: false,
+            wait: Some(Duration::from_secs(60)),
+            threads: 0,
+        }
+    }
+}
+
+/// What an update did.
+#[derive(Clone, Debug, Default)]
+pub struct UpdateReport {
+    /// Files indexed for the first time.
+    pub added: usize,
+    /// Files re-indexed.
+    pub changed: usize,
+    /// Files moved, their passages kept.
+    pub renamed: usize,
+    /// Files whose passages were removed.
+    pub removed: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files that could not be read (reported in `warnings`).
+    pub failed: usize,
+    /// Documents in the index afterwards.
+    pub documents: usize,
+    /// Passages in the index afterwards.
+    pub passages: u64,
+    /// Passages analysed by this run.
+    pub analysed_passages: u64,
+    /// Bytes of source text analysed by this run.
+    pub analysed_bytes: u64,
+    /// Why the whole index was rebuilt, if it was.
+    pub rebuilt: Option<String>,
+    /// Whether a commit was written.
+    pub committed: bool,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Files skipped, fields ignored.
+    pub warnings: Vec<Warning>,
+}
+
+impl UpdateReport {
+    /// Whether anything in the index changed.
+    pub fn changed_anything(&self) -> bool {
+        self.added + self.changed + self.renamed + self.removed > 0 || self.rebuilt.is_some()
+    }
+
+    /// `3 added, 1 changed, 1 removed, 120 unchanged (0.04 s)`.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![
+            format!("{} added", self.added),
+            format!("{} changed", self.changed),
+        ];
+        if self.renamed > 0 {
+            parts.push(format!("{} renamed", self.renamed));
+        }
+        parts.push(format!("{} removed", self.removed));
+        parts.push(format!("{} unchanged", self.unchanged));
+        if self.failed > 0 {
+            parts.push(format!("{} skipped", self.failed));
+        }
+        format!("{} ({:.2} s)", parts.join(", "), self.elapsed.as_secs_f64())
+    }
+}
+
+/// Progress of the analysis of files, for a progress bar.
+pub trait Progress: Sync {
+    /// `total` files are about to be analysed.
+    fn begin(&self, _total: u64) {}
+    /// One more file done.
+    fn advance(&self) {}
+    /// All done.
+    fn end(&self) {}
+}
+
+/// No progress display.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Opens (or creates) the index in `dir` and brings it in step with
+/// `corpus`.
+pub fn update(
+    corpus: &Path,
+    dir: &Path,
+    options: &UpdateOptions,
+    progress: &dyn Progress,
+) -> Result<(SearchIndex, UpdateReport)> {
+    let started = Instant::now();
+    let mut report = UpdateReport::default();
+    if !corpus.is_dir() {
+        return Err(Error::CorpusMissing(corpus.to_path_buf()));
+    }
+    let index = match SearchIndex::open(dir)? {
+        Opened::Ready(index) => *index,
+        Opened::Missing => {
+            report.rebuilt = Some("no index yet".into());
+            SearchIndex::create(dir)?
+        }
+        Opened::Incompatible(reason) => {
+            report.rebuilt = Some(reason);
+            SearchIndex::create(dir)?
+        }
+    };
+    let mut writer = acquire_writer(&index, options)?;
+    // Read the record only now: another process may have just committed.
+    let recorded = index.state().filter(IndexState::is_compatible);
+    let full = options.full || recorded.is_none();
+    if full && report.rebuilt.is_none() {
+        report.rebuilt = Some("full rebuild requested".into());
+    }
+    let base = if full {
+        IndexState::default()
+    } else {
+        recorded.clone().unwrap_or_default()
+    };
+    let plan = plan(corpus, &base, &mut report.warnings)?;
+
+    if full {
+        writer.delete_all_documents()?;
+    }
+    let state = apply(&index, &mut writer, plan, &base, progress, &mut report)?;
+    report.documents = state.files.len();
+    report.passages = state.passages();
+    let needs_commit = full || report.changed_anything() || recorded.as_ref() != Some(&state);
+    if needs_commit {
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&state.to_payload());
+        commit.commit()?;
+        report.committed = true;
+    }
+    writer.wait_merging_threads()?;
+    index.reload()?;
+    report.elapsed = started.elapsed();
+    Ok((index, report))
+}
+
+fn acquire_writer(index: &SearchIndex, options: &UpdateOptions) -> Result<IndexWriter> {
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get().min(8))
+    } else {
+        options.threads
+    };
+    let deadline = options.wait.map(|w| Instant::now() + w);
+    loop {
+        match index
+            .index()
+            .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
+        {
+            Ok(writer) => return Ok(writer),
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                if deadline.is_none_or(|d| Instant::now() >= d) {
+                    return Err(Error::IndexBusy(index.dir().to_path_buf()));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Analyses what the plan says, writes the deletions and additions, and
+/// returns the new record.
+fn apply(
+    index: &SearchIndex,
+    writer: &mut IndexWriter,
+    plan: Plan,
+    base: &IndexState,
+    progress: &dyn Progress,
+    report: &mut UpdateReport,
+) -> Result<IndexState> {
+    let Plan {
+        added,
+        changed,
+        removed,
+        renamed,
+        unchanged,
+        manifest,
+    } = plan;
+    let fields = *index.fields();
+    let mut files: BTreeMap<String, FileState> = unchanged;
+    let mut retired = base.retired.clone();
+    let mut keys: HashSet<String> = files.values().map(|f| f.key.clone()).collect();
+    report.unchanged = files.len();
+
+    // Renames: passages read back from the index, no analysis.
+    let mut to_analyse: Vec<(Candidate, Option<FileState>)> = Vec::new();
+    let mut moved = Vec::new();
+    for (old_rel, old, cand) in renamed {
+        if cand.meta_hash == old.meta_hash {
+            moved.push((old_rel, old, cand));
+        } else {
+            writer.delete_term(Term::from_field_text(fields.doc, &old.key));
+            report.removed += 1;
+            to_analyse.push((cand, None));
+        }
+    }
+    to_analyse.extend(added.into_iter().map(|c| (c, None)));
+    to_analyse.extend(changed.into_iter().map(|c| {
+        let old = base.files.get(&c.file.rel).cloned();
+        (c, old)
+    }));
+    for (rel, old) in &removed {
+        writer.delete_term(Term::from_field_text(fields.doc, &old.key));
+        let _ = rel;
+    }
+    report.removed += removed.len();
+
+    for (old_rel, old, cand) in moved {
+        let stored = index.document_passages(&old.key)?;
+        writer.delete_term(Term::from_field_text(fields.doc, &old.key));
+        let Some((_, old_meta)) = stored.first().cloned() else {
+            to_analyse.push((cand, None));
+            continue;
+        };
+        let key = unique_key(rename_key(&old_meta, &old_rel, &cand.file.rel), &mut keys);
+        let mut meta = old_meta;
+        meta.path = cand.file.rel.clone();
+        meta.key = key.clone();
+        let passages: Vec<Passage> = stored
+            .into_iter()
+            .map(|(mut p, _)| {
+                let hash = p.id.rsplit_once(':').map_or("", |(_, h)| h).to_owned();
+                p.id = format!("{key}:{hash}");
+                p
+            })
+            .collect();
+        for passage in &passages {
+            writer.add_document(to_tantivy(&fields, &meta, passage))?;
+        }
+        files.insert(
+            cand.file.rel.clone(),
+            FileState {
+                size: cand.file.size,
+                mtime_ns: cand.file.mtime_ns,
+                hash: cand.hash.clone().unwrap_or(old.hash),
+                meta_hash: cand.meta_hash,
+                key,
+                passages: passages.len() as u32,
+                error: None,
+            },
+        );
+        report.renamed += 1;
+    }
+
+    // New and changed files: analysed in parallel.
+    progress.begin(to_analyse.len() as u64);
+    let detector = LangDetector::default();
+    let loaded: Vec<_> = to_analyse
+        .into_par_iter()
+        .map(|(cand, old)| {
+            let mut warnings = Vec::new();
+            let result =
+                document::load(&cand.file, &manifest, &detector, &mut warnings).and_then(|doc| {
+                    let hash = match &cand.hash {
+                        Some(h) => h.clone(),
+                        None => hash_file(&cand.file.abs)?,
+                    };
+                    Ok((doc, hash))
+                });
+            progress.advance();
+            (cand, old, result, warnings)
+        })
+        .collect();
+    progress.end();
+
+    for (cand, old, result, warnings) in loaded {
+        report.warnings.extend(warnings);
+        let (mut doc, hash) = match result {
+            Ok(ok) => ok,
+            Err(e) => {
+                report.failed += 1;
+                report
+                    .warnings
+                    .push(Warning::general(format!("{e}; skipped")));
+                // Keep what the index had of it, and remember the failure so
+                // that the file is tried again only once it changes.
+                let mut kept = old.unwrap_or(FileState {
+                    size: 0,
+                    mtime_ns: 0,
+                    hash: String::new(),
+                    meta_hash: String::new(),
+                    key: String::new(),
+                    passages: 0,
+                    error: None,
+                });
+                kept.size = cand.file.size;
+                kept.mtime_ns = cand.file.mtime_ns;
+                kept.meta_hash = cand.meta_hash;
+                kept.error = Some(e.to_string());
+                if !kept.key.is_empty() {
+                    keys.insert(kept.key.clone());
+                }
+                files.insert(cand.file.rel.clone(), kept);
+                continue;
+            }
+        };
+        if let Some(old) = &old {
+            if !old.key.is_empty() {
+                let before = index.document_passages(&old.key)?;
+                retire(&mut retired, before, &doc);
+                writer.delete_term(Term::from_field_text(fields.doc, &old.key));
+            }
+            report.changed += 1;
+        } else {
+            report.added += 1;
+        }
+        let key = unique_key(doc.meta.key.clone(), &mut keys);
+        if key != doc.meta.key {
+            report.warnings.push(Warning::file(
+                &cand.file.abs,
+                format!(
+                    "document key '{}' is taken by another file; using '{key}'",
+                    doc.meta.key
+                ),
+            ));
+            rekey(&mut doc, &key);
+        }
+        for passage in &doc.passages {
+            writer.add_document(to_tantivy(&fields, &doc.meta, passage))?;
+        }
+        report.analysed_passages += doc.passages.len() as u64;
+        report.analysed_bytes += cand.file.size;
+        files.insert(
+            cand.file.rel.clone(),
+            FileState {
+                size: cand.file.size,
+                mtime_ns: cand.file.mtime_ns,
+                hash,
+                meta_hash: cand.meta_hash,
+                key,
+                passages: doc.passages.len() as u32,
+                error: None,
+            },
+        );
+    }
+    if retired.len() > MAX_RETIRED {
+        let excess = retired.len() - MAX_RETIRED;
+        let drop: Vec<String> = retired.keys().take(excess).cloned().collect();
+        for id in drop {
+            retired.remove(&id);
+        }
+    }
+    Ok(IndexState {
+        files,
+        manifest: manifest.hash,
+        retired,
+        ..IndexState::default()
+    })
+}
+
+/// Most retired ids remembered.
+const MAX_RETIRED: usize = 20_000;
+
+/// Records, for each passage of the old version that the new version lacks,
+/// the new passage sharing most words with it.
+fn retire(
+    retired: &mut BTreeMap<String, String>,
+    before: Vec<(Passage, SourceMeta)>,
+    doc: &Document,
+) {
+    let current: HashSet<&str> = doc.passages.iter().map(|p| p.id.as_str()).collect();
+    for (old, _) in before {
+        if current.contains(old.id.as_str()) {
+            continue;
+        }
+        if let Some(best) = crate::document::closest(&old.text, &doc.passages) {
+            retired.insert(old.id, best.id.clone());
+        }
+    }
+}
+
+/// The key a renamed document takes: a key derived from the old path
+/// follows the new path; a key from the manifest stays.
+fn rename_key(meta: &SourceMeta, old_rel: &str, new_rel: &str) -> String {
+    if meta.key == crate::corpus::default_key(old_rel) {
+        crate::corpus::default_key(new_rel)
+    } else {
+        meta.key.clone()
+    }
+}
+
+fn unique_key(key: String, taken: &mut HashSet<String>) -> String {
+    let mut candidate = key.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{key}-{n}");
+        n += 1;
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+fn rekey(doc: &mut Document, key: &str) {
+    doc.meta.key = key.to_owned();
+    for p in &mut doc.passages {
+        let hash = p.id.rsplit_once(':').map_or("", |(_, h)| h).to_owned();
+        p.id = format!("{key}:{hash}");
+    }
+}
+
+fn to_tantivy(fields: &super::Fields, meta: &SourceMeta, p: &Passage) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &p.id);
+    doc.add_text(fields.doc, &meta.key);
+    doc.add_text(fields.path, &meta.path);
+    doc.add_u64(fields.ordinal, u64::from(p.ordinal));
+    doc.add_text(fields.kind, &p.kind);
+    if let Some(section) = &p.section {
+        doc.add_text(fields.section, section);
+    }
+    doc.add_text(fields.text, &p.text);
+    doc.add_text(fields.text_for(p.lang), &p.text);
+    doc.add_u64(fields.line_start, u64::from(p.line_start));
+    doc.add_u64(fields.line_end, u64::from(p.line_end));
+    doc.add_text(fields.lang, p.lang.code());
+    doc.add_text(
+        fields.meta,
+        serde_json::to_string(meta).expect("metadata serialises"),
+    );
+    if let Some(publisher) = &meta.publisher {
+        doc.add_text(fields.source, publisher);
+    }
+    if let Some(date) = meta.date {
+        doc.add_u64(fields.date_lo, date.first_day());
+        doc.add_u64(fields.date_hi, date.last_day());
+    }
+    doc
+}

@@ -1,0 +1,93 @@
+//! JSON Lines: one object per hit. The keys are documented in README.md
+//! ("JSON output") and stay stable.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::search::Hit;
+
+/// One hit as written on a line.
+#[derive(Serialize)]
+pub struct JsonHit<'a> {
+    /// 1-based rank.
+    pub rank: usize,
+    /// BM25 score.
+    pub score: f32,
+    /// Passage id.
+    pub id: &'a str,
+    /// Document key.
+    pub doc: &'a str,
+    /// Path inside the corpus.
+    pub path: &'a str,
+    /// Document title.
+    pub title: Option<&'a str>,
+    /// Publisher or source.
+    pub source: Option<&'a str>,
+    /// Authors joined with `; `.
+    pub author: Option<String>,
+    /// Authors.
+    pub authors: &'a [String],
+    /// Document date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub date: Option<String>,
+    /// Address of the original.
+    pub url: Option<&'a str>,
+    /// Passage language, `fr` or `en`.
+    pub lang: &'a str,
+    /// Section heading.
+    pub section: Option<&'a str>,
+    /// Passage kind.
+    pub kind: &'a str,
+    /// First source line.
+    pub line_start: u32,
+    /// Last source line.
+    pub line_end: u32,
+    /// The whole passage, cleaned, in the source's wording.
+    pub text: &'a str,
+    /// The extract shown to people.
+    pub snippet: &'a str,
+    /// Byte ranges of `snippet` that match the query.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+impl<'a> From<&'a Hit> for JsonHit<'a> {
+    fn from(hit: &'a Hit) -> Self {
+        let meta = &hit.meta;
+        let p = &hit.passage;
+        JsonHit {
+            rank: hit.rank,
+            score: hit.score,
+            id: &p.id,
+            doc: &meta.key,
+            path: &meta.path,
+            title: meta.title.as_deref(),
+            source: meta.publisher.as_deref(),
+            author: (!meta.authors.is_empty()).then(|| meta.authors.join("; ")),
+            authors: &meta.authors,
+            date: meta.date.map(|d| d.to_string()),
+            url: meta.url.as_deref(),
+            lang: p.lang.code(),
+            section: p.section.as_deref(),
+            kind: &p.kind,
+            line_start: p.line_start,
+            line_end: p.line_end,
+            text: &p.text,
+            snippet: &hit.snippet.text,
+            highlights: hit
+                .snippet
+                .highlights
+                .iter()
+                .map(|r| [r.start, r.end])
+                .collect(),
+        }
+    }
+}
+
+/// Prints one JSON object per hit.
+pub fn print_hits(out: &mut dyn Write, hits: &[Hit]) -> io::Result<()> {
+    for hit in hits {
+        serde_json::to_writer(&mut *out, &JsonHit::from(hit))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Hits for people: rank, title, source, date, language, location, id, and
+//! a snippet with the matching words emphasised.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::Color;
+use crate::search::{Hit, Snippet};
+
+const BOLD: &str = "\x1b[1m";
+const MATCH: &str = "\x1b[1;31m";
+const DIM: &str = "\x1b[2m";
+const CYAN: &str = "\x1b[36m";
+const RESET: &str = "\x1b[0m";
+
+/// Prints hits; `corpus` is prefixed to the paths so they can be opened.
+pub fn print_hits(
+    out: &mut dyn Write,
+    hits: &[Hit],
+    corpus: &Path,
+    color: Color,
+) -> io::Result<()> {
+    for (i, hit) in hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        print_hit(out, hit, corpus, color)?;
+    }
+    Ok(())
+}
+
+fn paint(color: Color, style: &str, text: &str) -> String {
+    match color {
+        Color::Always => format!("{style}{text}{RESET}"),
+        Color::Never => text.to_owned(),
+    }
+}
+
+fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io::Result<()> {
+    let meta = &hit.meta;
+    let p = &hit.passage;
+    let title = meta.title.as_deref().unwrap_or(&meta.path);
+    let mut head = format!("{:>2}. {}", hit.rank, paint(color, BOLD, title));
+    let mut about = Vec::new();
+    if let Some(publisher) = &meta.publisher {
+        about.push(publisher.clone());
+    }
+    if let Some(date) = meta.date {
+        about.push(date.to_string());
+    }
+    about.push(p.lang.code().to_owned());
+    head.push_str(&format!(" — {}", about.join(", ")));
+    head.push_str(&paint(color, DIM, &format!("  (score {:.2})", hit.score)));
+    writeln!(out, "{head}")?;
+    let lines = if p.line_start == p.line_end {
+        p.line_start.to_string()
+    } else {
+        format!("{}-{}", p.line_start, p.line_end)
+    };
+    let location = format!("{}:{lines}", corpus.join(&meta.path).display());
+    let mut second = format!(
+        "    {}  {}",
+        paint(color, CYAN, &location),
+        paint(color, DIM, &format!("[{}]", p.id))
+    );
+    if let Some(section) = &p.section {
+        second.push_str(&paint(color, DIM, &format!("  § {section}")));
+    }
+    writeln!(out, "{second}")?;
+    writeln!(out, "    {}", render_snippet(&hit.snippet, color))?;
+    Ok(())
+}
+
+/// The snippet on one line, matches emphasised.
+pub fn render_snippet(snippet: &Snippet, color: Color) -> String {
+    let (open, close) = match color {
+        Color::Always => (MATCH, RESET),
+        Color::Never => ("*", "*"),
+    };
+    let text = &snippet.text;
+    let mut out = String::new();
+    if snippet.cut_before {
+        out.push('…');
+    }
+    let mut last = 0;
+    for r in &snippet.highlights {
+        if r.start < last || r.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[last..r.start]);
+        out.push_str(open);
+        out.push_str(&text[r.start..r.end]);
+        out.push_str(close);
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    if snippet.cut_after {
+        out.push('…');
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_marks_matches() {
+        let snippet = Snippet {
+            text: "le Conseil OTAN-Russie (COR)".into(),
+            highlights: vec![3..10, 11..15, 16..22],
+            cut_before: true,
+            cut_after: false,
+        };
+        assert_eq!(
+            render_snippet(&snippet, Color::Never),
+            "…le *Conseil* *OTAN*-*Russie* (COR)"
+        );
+        assert!(render_snippet(&snippet, Color::Always).contains("\x1b[1;31mConseil\x1b[0m"));
+    }
+}

@@ -1,0 +1,244 @@
+//! Splitting a document's blocks into citable passages.
+//!
+//! A passage is one or more paragraphs of one section: a heading joins the
+//! passage it introduces; paragraphs shorter than [`MIN_WORDS`] merge with
+//! the next one of the same section and language; paragraphs longer than
+//! [`MAX_WORDS`] are split at sentence boundaries (unicode-segmentation).
+//! Footnotes and captions are passages of their own. Every passage knows the
+//! first and last line of the source it was cut from.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::clean::{Block, BlockKind};
+use crate::lang::{Lang, LangDetector};
+
+/// A passage shorter than this merges with a neighbour.
+pub const MIN_WORDS: usize = 30;
+/// A passage longer than this is split at sentence boundaries.
+pub const MAX_WORDS: usize = 200;
+/// Consecutive footnotes are gathered up to this many words.
+const MAX_FOOTNOTE_WORDS: usize = 120;
+
+/// A citable piece of a document, before it is given an id and a language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawPassage {
+    /// What the passage mostly is.
+    pub kind: BlockKind,
+    /// The heading of the section it belongs to.
+    pub section: Option<String>,
+    /// The text, in the source's cleaned wording; blocks separated by a
+    /// blank line.
+    pub text: String,
+    /// First source line, 1-based.
+    pub line_start: u32,
+    /// Last source line, 1-based.
+    pub line_end: u32,
+}
+
+/// A passage being assembled.
+#[derive(Default)]
+struct Draft {
+    kind: Option<BlockKind>,
+    section: Option<String>,
+    text: String,
+    lines: Option<(u32, u32)>,
+    words: usize,
+    lang: Option<Lang>,
+}
+
+impl Draft {
+    fn add(&mut self, kind: BlockKind, text: &str, lines: (u32, u32)) {
+        if !self.text.is_empty() {
+            self.text.push_str("\n\n");
+        }
+        self.text.push_str(text);
+        if kind != BlockKind::Heading || self.kind.is_none() {
+            self.kind = Some(kind)
+                .filter(|k| *k != BlockKind::Heading)
+                .or(self.kind);
+        }
+        self.words += text.split_whitespace().count();
+        self.lines = Some(match self.lines {
+            Some((a, b)) => (a.min(lines.0), b.max(lines.1)),
+            None => lines,
+        });
+    }
+
+    fn into_passage(self) -> Option<RawPassage> {
+        let (line_start, line_end) = self.lines?;
+        Some(RawPassage {
+            kind: self.kind.unwrap_or(BlockKind::Heading),
+            section: self.section,
+            text: self.text,
+            line_start,
+            line_end,
+        })
+    }
+}
+
+/// Cuts blocks into passages, in source order.
+pub fn split(blocks: &[Block], detector: &LangDetector) -> Vec<RawPassage> {
+    let mut out: Vec<RawPassage> = Vec::new();
+    let mut section: Option<String> = None;
+    let mut headings: Vec<&Block> = Vec::new();
+    let mut draft = Draft::default();
+    let mut notes = Draft::default();
+
+    let flush = |draft: &mut Draft, out: &mut Vec<RawPassage>| {
+        if let Some(p) = std::mem::take(draft).into_passage() {
+            out.push(p);
+        }
+    };
+
+    for block in blocks {
+        match block.kind {
+            BlockKind::Heading => {
+                flush(&mut draft, &mut out);
+                section = Some(block.text.clone());
+                headings.push(block);
+            }
+            BlockKind::Footnote => {
+                if notes.words + block.words() > MAX_FOOTNOTE_WORDS {
+                    flush(&mut notes, &mut out);
+                }
+                notes.section.clone_from(&section);
+                notes.add(block.kind, &block.text, whole(block));
+            }
+            BlockKind::Caption => {
+                let mut caption = Draft {
+                    section: section.clone(),
+                    ..Draft::default()
+                };
+                caption.add(block.kind, &block.text, whole(block));
+                flush(&mut caption, &mut out);
+            }
+            BlockKind::Paragraph | BlockKind::ListItem => {
+                flush(&mut notes, &mut out);
+                let lang = detector
+                    .detect(&block.text)
+                    .filter(|d| d.reliable)
+                    .map(|d| d.lang);
+                let clash = matches!((draft.lang, lang), (Some(a), Some(b)) if a != b);
+                if draft.words >= MIN_WORDS || clash || draft.words + block.words() > MAX_WORDS {
+                    flush(&mut draft, &mut out);
+                }
+                if draft.text.is_empty() {
+                    draft.section.clone_from(&section);
+                    for heading in headings.drain(..) {
+                        draft.add(BlockKind::Heading, &heading.text, whole(heading));
+                    }
+                }
+                draft.lang = draft.lang.or(lang);
+                if block.words() > MAX_WORDS {
+                    for (i, (start, end)) in sentence_chunks(&block.text).into_iter().enumerate() {
+                        if i > 0 {
+                            flush(&mut draft, &mut out);
+                            draft.section.clone_from(&section);
+                        }
+                        draft.add(
+                            block.kind,
+                            &block.text[start..end],
+                            block.line_range(start, end),
+                        );
+                    }
+                } else {
+                    draft.add(block.kind, &block.text, whole(block));
+                }
+            }
+        }
+    }
+    flush(&mut draft, &mut out);
+    flush(&mut notes, &mut out);
+    // Headings left without text (the document ends with one).
+    if !headings.is_empty() {
+        let mut draft = Draft {
+            section: section.clone(),
+            ..Draft::default()
+        };
+        for heading in headings {
+            draft.add(BlockKind::Heading, &heading.text, whole(heading));
+        }
+        flush(&mut draft, &mut out);
+    }
+    out.sort_by_key(|p| (p.line_start, p.line_end));
+    merge_short_tails(out)
+}
+
+/// A passage still too short (the last of its section) joins the one
+/// before it when they are of the same section and kind.
+fn merge_short_tails(passages: Vec<RawPassage>) -> Vec<RawPassage> {
+    let mut out: Vec<RawPassage> = Vec::with_capacity(passages.len());
+    for p in passages {
+        let words = p.text.split_whitespace().count();
+        if let Some(prev) = out.last_mut() {
+            let prev_words = prev.text.split_whitespace().count();
+            let mergeable = matches!(p.kind, BlockKind::Paragraph | BlockKind::ListItem)
+                && prev.kind == p.kind
+                && prev.section == p.section
+                && prev.line_end <= p.line_start;
+            if mergeable && words < MIN_WORDS / 2 && prev_words + words <= MAX_WORDS {
+                prev.text.push_str("\n\n");
+                prev.text.push_str(&p.text);
+                prev.line_end = prev.line_end.max(p.line_end);
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn whole(block: &Block) -> (u32, u32) {
+    block.line_range(0, block.text.len())
+}
+
+/// Byte ranges of `text` cut at sentence boundaries into chunks of at most
+/// [`MAX_WORDS`] words (a single longer sentence stays whole), the last
+/// chunk not shorter than [`MIN_WORDS`] when that can be helped.
+fn sentence_chunks(text: &str) -> Vec<(usize, usize)> {
+    let total = text.split_whitespace().count();
+    let parts = total.div_ceil(MAX_WORDS).max(1);
+    let target = total.div_ceil(parts);
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut words = 0;
+    for (offset, sentence) in text.split_sentence_bound_indices() {
+        let n = sentence.split_whitespace().count();
+        if words > 0 && (words + n > MAX_WORDS || words >= target) {
+            chunks.push((start, offset));
+            start = offset;
+            words = 0;
+        }
+        words += n;
+    }
+    chunks.push((start, text.len()));
+    chunks
+        .into_iter()
+        .map(|(a, b)| {
+            let s = &text[a..b];
+            let lead = s.len() - s.trim_start().len();
+            (a + lead, a + s.trim_end().len())
+        })
+        .filter(|(a, b)| a < b)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_paragraphs_split_at_sentences() {
+        let sentence =
+            "Les ministres ont débattu longuement des enjeux politiques et de sécurité. ";
+        let text = sentence.repeat(50);
+        let chunks = sentence_chunks(text.trim_end());
+        assert!(chunks.len() >= 2);
+        for (a, b) in &chunks {
+            let chunk = &text[*a..*b];
+            assert!(chunk.starts_with("Les ministres"));
+            assert!(chunk.ends_with("sécurité."));
+            assert!(chunk.split_whitespace().count() <= MAX_WORDS);
+        }
+    }
+}
