@@ -80,12 +80,16 @@ fn note(message: impl std::fmt::Display) {
     eprintln!("nrel-search: {message}");
 }
 
-/// A progress bar on a terminal, nothing otherwise.
-struct Bar(Option<ProgressBar>);
+/// A progress bar on a terminal (nothing when stderr is piped), and a
+/// message said once the update has really started.
+struct Bar {
+    bar: Option<ProgressBar>,
+    announce: Option<String>,
+}
 
 impl Bar {
     fn new() -> Bar {
-        Bar(io::stderr().is_terminal().then(|| {
+        let bar = io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::hidden();
             bar.set_style(
                 ProgressStyle::with_template(
@@ -94,13 +98,27 @@ impl Bar {
                 .expect("valid template"),
             );
             bar
-        }))
+        });
+        Bar {
+            bar,
+            announce: None,
+        }
+    }
+
+    fn announcing(message: String) -> Bar {
+        Bar {
+            announce: Some(message),
+            ..Bar::new()
+        }
     }
 }
 
 impl index::Progress for Bar {
     fn begin(&self, total: u64) {
-        if let Some(bar) = &self.0 {
+        if let Some(message) = &self.announce {
+            note(message);
+        }
+        if let Some(bar) = &self.bar {
             if total >= 20 {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             }
@@ -108,19 +126,19 @@ impl index::Progress for Bar {
         }
     }
     fn advance(&self) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.inc(1);
         }
     }
     fn end(&self) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
     }
 }
 
-fn update(dirs: &Dirs, options: &UpdateOptions) -> Result<(SearchIndex, UpdateReport)> {
-    let (index, report) = index::update(&dirs.corpus, &dirs.index, options, &Bar::new())?;
+fn update(dirs: &Dirs, options: &UpdateOptions, bar: &Bar) -> Result<(SearchIndex, UpdateReport)> {
+    let (index, report) = index::update(&dirs.corpus, &dirs.index, options, bar)?;
     warn_all(&report.warnings);
     Ok((index, report))
 }
@@ -131,17 +149,14 @@ fn open_fresh(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
     let opened = SearchIndex::open(&dirs.index)?;
     let index = match opened {
         Opened::Missing | Opened::Incompatible(_) => {
-            match opened {
-                Opened::Incompatible(reason) => note(format_args!(
-                    "rebuilding the index in {}: {reason}",
-                    dirs.index.display()
-                )),
-                _ => note(format_args!(
-                    "building the index in {} (first use)",
-                    dirs.index.display()
-                )),
-            }
-            let (index, report) = update(dirs, &UpdateOptions::default())?;
+            let announce = match opened {
+                Opened::Incompatible(reason) => {
+                    format!("rebuilding the index in {}: {reason}", dirs.index.display())
+                }
+                _ => format!("building the index in {} (first use)", dirs.index.display()),
+            };
+            let (index, report) =
+                update(dirs, &UpdateOptions::default(), &Bar::announcing(announce))?;
             note(format_args!(
                 "indexed {} documents, {} passages ({:.2} s)",
                 report.documents,
@@ -249,7 +264,7 @@ fn run_index(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
         full: args.full,
         ..UpdateOptions::default()
     };
-    let (_, report) = update(dirs, &options)?;
+    let (_, report) = update(dirs, &options, &Bar::new())?;
     let mut out = io::stdout().lock();
     if let Some(reason) = &report.rebuilt {
         writeln!(
@@ -348,11 +363,13 @@ fn report_missing_id(index: &SearchIndex, id: &str) -> ExitCode {
 }
 
 fn describe(meta: &SourceMeta, corpus: &Path) -> String {
-    let mut parts = Vec::new();
+    let mut parts = vec![meta.key.clone()];
     if !meta.authors.is_empty() {
         parts.push(meta.authors.join(", "));
     }
-    parts.push(meta.title.clone().unwrap_or_else(|| meta.path.clone()));
+    if let Some(t) = &meta.title {
+        parts.push(t.clone());
+    }
     if let Some(p) = &meta.publisher {
         parts.push(p.clone());
     }
@@ -371,13 +388,10 @@ fn describe(meta: &SourceMeta, corpus: &Path) -> String {
 
 fn run_watch(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
     use notify::{RecursiveMode, Watcher};
-    let (_, report) = update(dirs, &UpdateOptions::default())?;
-    println!(
-        "watching {} ({} documents, {} passages); Ctrl-C to stop",
-        dirs.corpus.display(),
-        report.documents,
-        report.passages
-    );
+    if !dirs.corpus.is_dir() {
+        return Err(Error::CorpusMissing(dirs.corpus.clone()).into());
+    }
+    // Watch first, so that no change made during the first update is missed.
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let _ = tx.send(event);
@@ -386,6 +400,14 @@ fn run_watch(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
     watcher
         .watch(&dirs.corpus, RecursiveMode::Recursive)
         .map_err(Error::from)?;
+    let (_, report) = update(dirs, &UpdateOptions::default(), &Bar::new())?;
+    println!(
+        "watching {} ({} documents, {} passages); Ctrl-C to stop",
+        dirs.corpus.display(),
+        report.documents,
+        report.passages
+    );
+    io::stdout().flush()?;
     let debounce = Duration::from_millis(args.debounce);
     loop {
         // Wait for a first event, then for quiet.

@@ -10,7 +10,8 @@ use crate::corpus::meta::{extract, SourceMeta};
 use crate::corpus::{default_key, Manifest, SourceFile};
 use crate::error::{Error, Result, Warning};
 use crate::lang::{Lang, LangDetector};
-use crate::text::{clean, split, BlockKind};
+use crate::text::clean::line_range;
+use crate::text::{clean, split, BlockKind, Span};
 
 /// A citable passage of a document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +33,41 @@ pub struct Passage {
     pub line_end: u32,
     /// Language.
     pub lang: Lang,
+    /// Source lines of the text's pieces: from byte `offset` of `text` on,
+    /// the text comes from source line `line`.
+    pub spans: Vec<Span>,
+}
+
+impl Passage {
+    /// First and last source line of the bytes `start..end` of the text.
+    pub fn line_range(&self, start: usize, end: usize) -> (u32, u32) {
+        if self.spans.is_empty() {
+            return (self.line_start, self.line_end);
+        }
+        line_range(&self.spans, start, end)
+    }
+
+    /// The spans as stored in the index: `offset:line` pairs joined by `;`.
+    pub fn spans_to_string(&self) -> String {
+        self.spans
+            .iter()
+            .map(|s| format!("{}:{}", s.offset, s.line))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    /// Reads spans written by [`Passage::spans_to_string`].
+    pub fn spans_from_str(text: &str) -> Vec<Span> {
+        text.split(';')
+            .filter_map(|pair| {
+                let (offset, line) = pair.split_once(':')?;
+                Some(Span {
+                    offset: offset.parse().ok()?,
+                    line: line.parse().ok()?,
+                })
+            })
+            .collect()
+    }
 }
 
 /// A document ready to be indexed.
@@ -124,6 +160,7 @@ pub fn prepare(rel: &str, text: &str, manifest: &Manifest, detector: &LangDetect
                 line_start: p.line_start,
                 line_end: p.line_end,
                 lang,
+                spans: p.spans,
             }
         })
         .collect();

@@ -52,6 +52,9 @@ impl FromStr for Lang {
     }
 }
 
+/// A query's language is trusted from this confidence on.
+pub const QUERY_CONFIDENCE: f64 = 0.5;
+
 /// Below this many words a detection is not trusted.
 const MIN_WORDS: usize = 8;
 
@@ -89,6 +92,22 @@ impl LangDetector {
         Some(Detection {
             lang,
             reliable: words >= MIN_WORDS && info.confidence() >= 0.5,
+        })
+    }
+
+    /// The language of a short query, when it is clear enough (three words
+    /// or more, confidence at least [`QUERY_CONFIDENCE`]).
+    pub fn detect_query(&self, query: &str) -> Option<Lang> {
+        if query.split_whitespace().count() < 3 {
+            return None;
+        }
+        let info = self.detector.detect(query)?;
+        if info.confidence() < QUERY_CONFIDENCE {
+            return None;
+        }
+        Some(match info.lang() {
+            whatlang::Lang::Eng => Lang::English,
+            _ => Lang::French,
         })
     }
 
@@ -135,6 +154,17 @@ mod tests {
         let d = LangDetector::default();
         assert_eq!(d.detect_or("Revue conjointe", Lang::English), Lang::English);
         assert_eq!(d.detect_or("", Lang::French), Lang::French);
+    }
+
+    #[test]
+    fn query_language() {
+        let d = LangDetector::default();
+        assert_eq!(
+            d.detect_query("partnership between NATO and Russia"),
+            Some(Lang::English)
+        );
+        assert_eq!(d.detect_query("la menace grandissante"), Some(Lang::French));
+        assert_eq!(d.detect_query("Conseil OTAN-Russie"), None);
     }
 
     #[test]

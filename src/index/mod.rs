@@ -47,19 +47,16 @@ pub enum Opened {
     Incompatible(String),
 }
 
-const META_FILE: &str = "meta.json";
+pub(crate) const META_FILE: &str = "meta.json";
+/// The lock file an update holds, in the index directory.
+pub(crate) const LOCK_FILE: &str = ".nrel-search.lock";
 
 impl SearchIndex {
     /// Opens the index in `dir`, if there is one.
     pub fn open(dir: &Path) -> Result<Opened> {
         if !dir.join(META_FILE).exists() {
-            if dir.is_dir() && !is_empty_dir(dir)? {
-                return Err(Error::BadIndex {
-                    path: dir.to_path_buf(),
-                    message: "not an nrel-search index and not empty; \
-                              choose another --index directory"
-                        .into(),
-                });
+            if dir.exists() {
+                check_not_foreign(dir)?;
             }
             return Ok(Opened::Missing);
         }
@@ -91,11 +88,8 @@ impl SearchIndex {
     pub fn create(dir: &Path) -> Result<SearchIndex> {
         if dir.join(META_FILE).exists() {
             remove_index_files(dir)?;
-        } else if dir.is_dir() && !is_empty_dir(dir)? {
-            return Err(Error::BadIndex {
-                path: dir.to_path_buf(),
-                message: "not an nrel-search index and not empty; refusing to write there".into(),
-            });
+        } else if dir.exists() {
+            check_not_foreign(dir)?;
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let index = Index::create_in_dir(dir, schema::build()).map_err(|e| match e {
@@ -177,6 +171,7 @@ impl SearchIndex {
             line_start: num(f.line_start) as u32,
             line_end: num(f.line_end) as u32,
             lang: text(f.lang).parse().unwrap_or(Lang::French),
+            spans: Passage::spans_from_str(&text(f.line_map)),
         };
         (passage, meta)
     }
@@ -240,9 +235,35 @@ impl SearchIndex {
     }
 }
 
-fn is_empty_dir(dir: &Path) -> Result<bool> {
-    let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    Ok(entries.next().is_none())
+/// Refuses a directory that holds something else than an index (or an
+/// index's lock files): nrel-search never writes among someone's files.
+pub(crate) fn check_not_foreign(dir: &Path) -> Result<()> {
+    let foreign = || Error::BadIndex {
+        path: dir.to_path_buf(),
+        message: "not an nrel-search index and not empty; choose another --index directory".into(),
+    };
+    if !dir.is_dir() {
+        return Err(Error::BadIndex {
+            path: dir.to_path_buf(),
+            message: "not a directory; choose another --index directory".into(),
+        });
+    }
+    if dir.join(META_FILE).exists() {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name == LOCK_FILE
+            || name == ".gitignore"
+            || (name.starts_with(".tantivy-") && name.ends_with(".lock"));
+        if !ours {
+            return Err(foreign());
+        }
+    }
+    Ok(())
 }
 
 /// Removes the files of a tantivy index (and nothing else) from `dir`.

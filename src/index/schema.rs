@@ -34,6 +34,8 @@ pub struct Fields {
     pub line_start: Field,
     /// Last source line.
     pub line_end: Field,
+    /// Source lines of the pieces of the text (`offset:line;…`).
+    pub line_map: Field,
     /// Language code, exact.
     pub lang: Field,
     /// Document metadata as JSON (stored).
@@ -70,6 +72,7 @@ impl Fields {
             text_en: f("text_en")?,
             line_start: f("line_start")?,
             line_end: f("line_end")?,
+            line_map: f("line_map")?,
             lang: f("lang")?,
             meta: f("meta")?,
             source: f("source")?,
@@ -108,6 +111,7 @@ pub fn build() -> Schema {
     );
     b.add_u64_field("line_start", STORED);
     b.add_u64_field("line_end", STORED);
+    b.add_text_field("line_map", STORED);
     b.add_text_field("lang", STRING | STORED);
     b.add_text_field("meta", STORED);
     b.add_text_field(

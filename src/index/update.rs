@@ -109,6 +109,8 @@ pub trait Progress: Sync {
     fn advance(&self) {}
     /// All done.
     fn end(&self) {}
+    /// The update is committed.
+    fn done(&self, _report: &UpdateReport) {}
 }
 
 /// No progress display.
@@ -128,26 +130,39 @@ pub fn update(
     if !corpus.is_dir() {
         return Err(Error::CorpusMissing(corpus.to_path_buf()));
     }
-    let index = match SearchIndex::open(dir)? {
-        Opened::Ready(index) => *index,
-        Opened::Missing => {
+    // One update at a time: the others wait here (or give up).
+    let _lock = IndexLock::acquire(dir, options.wait)?;
+    let index = match SearchIndex::open(dir) {
+        Ok(Opened::Ready(index)) => *index,
+        Ok(Opened::Missing) => {
             report.rebuilt = Some("no index yet".into());
             SearchIndex::create(dir)?
         }
-        Opened::Incompatible(reason) => {
+        Ok(Opened::Incompatible(reason)) => {
             report.rebuilt = Some(reason);
             SearchIndex::create(dir)?
         }
+        Err(Error::BadIndex { .. }) if options.full && dir.join(super::META_FILE).exists() => {
+            report.rebuilt = Some("the old index could not be read".into());
+            SearchIndex::create(dir)?
+        }
+        Err(e) => return Err(e),
     };
     let mut writer = acquire_writer(&index, options)?;
-    // Read the record only now: another process may have just committed.
     let recorded = index.state().filter(IndexState::is_compatible);
     let full = options.full || recorded.is_none();
     if full && report.rebuilt.is_none() {
         report.rebuilt = Some("full rebuild requested".into());
     }
     let base = if full {
-        IndexState::default()
+        IndexState {
+            // Retired ids stay resolvable across rebuilds.
+            retired: recorded
+                .as_ref()
+                .map(|r| r.retired.clone())
+                .unwrap_or_default(),
+            ..IndexState::default()
+        }
     } else {
         recorded.clone().unwrap_or_default()
     };
@@ -157,7 +172,7 @@ pub fn update(
         writer.delete_all_documents()?;
     }
     let state = apply(&index, &mut writer, plan, &base, progress, &mut report)?;
-    report.documents = state.files.len();
+    report.documents = state.documents();
     report.passages = state.passages();
     let needs_commit = full || report.changed_anything() || recorded.as_ref() != Some(&state);
     if needs_commit {
@@ -168,8 +183,52 @@ pub fn update(
     }
     writer.wait_merging_threads()?;
     index.reload()?;
+    progress.done(&report);
     report.elapsed = started.elapsed();
     Ok((index, report))
+}
+
+/// An exclusive lock on the index directory, held for a whole update.
+struct IndexLock {
+    _file: std::fs::File,
+}
+
+impl IndexLock {
+    /// Creates the index directory if needed and locks it, waiting up to
+    /// `wait` for another process to finish.
+    fn acquire(dir: &Path, wait: Option<Duration>) -> Result<IndexLock> {
+        if dir.is_dir() {
+            super::check_not_foreign(dir)?;
+        } else {
+            std::fs::create_dir_all(dir).map_err(|e| Error::BadIndex {
+                path: dir.to_path_buf(),
+                message: format!("cannot create the index directory: {e}"),
+            })?;
+        }
+        let path = dir.join(super::LOCK_FILE);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::BadIndex {
+                path: dir.to_path_buf(),
+                message: format!("cannot write in the index directory: {e}"),
+            })?;
+        let deadline = wait.map(|w| Instant::now() + w);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(IndexLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if deadline.is_none_or(|d| Instant::now() >= d) {
+                        return Err(Error::IndexBusy(dir.to_path_buf()));
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
+            }
+        }
+    }
 }
 
 fn acquire_writer(index: &SearchIndex, options: &UpdateOptions) -> Result<IndexWriter> {
@@ -220,22 +279,22 @@ fn apply(
     let mut keys: HashSet<String> = files.values().map(|f| f.key.clone()).collect();
     report.unchanged = files.len();
 
-    // Renames: passages read back from the index, no analysis.
-    let mut to_analyse: Vec<(Candidate, Option<FileState>)> = Vec::new();
+    // Renames: passages read back from the index, no analysis, unless the
+    // manifest says something else of the new path.
+    let mut to_analyse: Vec<(Candidate, Origin)> = Vec::new();
     let mut moved = Vec::new();
     for (old_rel, old, cand) in renamed {
         if cand.meta_hash == old.meta_hash {
             moved.push((old_rel, old, cand));
         } else {
             writer.delete_term(Term::from_field_text(fields.doc, &old.key));
-            report.removed += 1;
-            to_analyse.push((cand, None));
+            to_analyse.push((cand, Origin::Renamed));
         }
     }
-    to_analyse.extend(added.into_iter().map(|c| (c, None)));
+    to_analyse.extend(added.into_iter().map(|c| (c, Origin::Added)));
     to_analyse.extend(changed.into_iter().map(|c| {
         let old = base.files.get(&c.file.rel).cloned();
-        (c, old)
+        (c, old.map_or(Origin::Added, Origin::Changed))
     }));
     for (rel, old) in &removed {
         writer.delete_term(Term::from_field_text(fields.doc, &old.key));
@@ -247,7 +306,7 @@ fn apply(
         let stored = index.document_passages(&old.key)?;
         writer.delete_term(Term::from_field_text(fields.doc, &old.key));
         let Some((_, old_meta)) = stored.first().cloned() else {
-            to_analyse.push((cand, None));
+            to_analyse.push((cand, Origin::Renamed));
             continue;
         };
         let key = unique_key(rename_key(&old_meta, &old_rel, &cand.file.rel), &mut keys);
@@ -285,7 +344,7 @@ fn apply(
     let detector = LangDetector::default();
     let loaded: Vec<_> = to_analyse
         .into_par_iter()
-        .map(|(cand, old)| {
+        .map(|(cand, origin)| {
             let mut warnings = Vec::new();
             let result =
                 document::load(&cand.file, &manifest, &detector, &mut warnings).and_then(|doc| {
@@ -296,12 +355,16 @@ fn apply(
                     Ok((doc, hash))
                 });
             progress.advance();
-            (cand, old, result, warnings)
+            (cand, origin, result, warnings)
         })
         .collect();
     progress.end();
 
-    for (cand, old, result, warnings) in loaded {
+    for (cand, origin, result, warnings) in loaded {
+        let old = match &origin {
+            Origin::Changed(old) => Some(old.clone()),
+            _ => None,
+        };
         report.warnings.extend(warnings);
         let (mut doc, hash) = match result {
             Ok(ok) => ok,
@@ -332,15 +395,17 @@ fn apply(
                 continue;
             }
         };
-        if let Some(old) = &old {
-            if !old.key.is_empty() {
-                let before = index.document_passages(&old.key)?;
-                retire(&mut retired, before, &doc);
-                writer.delete_term(Term::from_field_text(fields.doc, &old.key));
+        match &origin {
+            Origin::Changed(old) => {
+                if !old.key.is_empty() {
+                    let before = index.document_passages(&old.key)?;
+                    retire(&mut retired, before, &doc);
+                    writer.delete_term(Term::from_field_text(fields.doc, &old.key));
+                }
+                report.changed += 1;
             }
-            report.changed += 1;
-        } else {
-            report.added += 1;
+            Origin::Renamed => report.renamed += 1,
+            Origin::Added => report.added += 1,
         }
         let key = unique_key(doc.meta.key.clone(), &mut keys);
         if key != doc.meta.key {
@@ -384,6 +449,16 @@ fn apply(
         retired,
         ..IndexState::default()
     })
+}
+
+/// Why a file is analysed.
+enum Origin {
+    /// It is new.
+    Added,
+    /// Its content or metadata changed; this was its record.
+    Changed(FileState),
+    /// It moved and its metadata changed.
+    Renamed,
 }
 
 /// Most retired ids remembered.
@@ -450,6 +525,7 @@ fn to_tantivy(fields: &super::Fields, meta: &SourceMeta, p: &Passage) -> Tantivy
     doc.add_text(fields.text_for(p.lang), &p.text);
     doc.add_u64(fields.line_start, u64::from(p.line_start));
     doc.add_u64(fields.line_end, u64::from(p.line_end));
+    doc.add_text(fields.line_map, p.spans_to_string());
     doc.add_text(fields.lang, p.lang.code());
     doc.add_text(
         fields.meta,

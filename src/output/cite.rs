@@ -39,11 +39,14 @@ pub fn reference(id: &str) -> String {
 /// The quotation with its attribution. With `trim`, only the sentences
 /// that contain a word of `trim` are kept, the cuts marked `[…]`.
 pub fn quote(passage: &Passage, meta: &SourceMeta, style: Style, trim: Option<&str>) -> String {
-    let body = match trim {
-        Some(query) => trim_to_matches(&passage.text, query),
-        None => passage.text.clone(),
+    let start = heading_end(&passage.text);
+    let text = &passage.text[start..];
+    let (body, range) = match trim {
+        Some(query) => trim_to_matches(text, query),
+        None => (text.to_owned(), 0..text.len()),
     };
-    let attribution = attribution(passage, meta, style);
+    let lines = passage.line_range(start + range.start, start + range.end);
+    let attribution = attribution(passage, meta, style, lines);
     let words = body.split_whitespace().count();
     let one_paragraph = !body.contains("\n\n");
     if words <= INLINE_WORDS && one_paragraph {
@@ -66,6 +69,19 @@ pub fn quote(passage: &Passage, meta: &SourceMeta, style: Style, trim: Option<&s
     }
 }
 
+/// Where the passage's text starts after the headings it opens with (they
+/// are named in the attribution); 0 when nothing else would be left.
+fn heading_end(text: &str) -> usize {
+    let mut start = 0;
+    while let Some((first, tail)) = text[start..].split_once("\n\n") {
+        if !crate::text::clean::is_heading_like(first) || tail.trim().is_empty() {
+            break;
+        }
+        start += first.len() + 2;
+    }
+    start
+}
+
 /// French quotes with narrow no-break spaces inside, or English curly ones.
 fn inline_quotes(lang: Lang) -> (&'static str, &'static str) {
     match lang {
@@ -78,17 +94,24 @@ fn flatten(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `Author, *Title*, Publisher, date, path, lines 7–9, § Section [nrel:ID]`.
-pub fn attribution(passage: &Passage, meta: &SourceMeta, style: Style) -> String {
+/// `Author, *Title*, Publisher, date, path, lines 7–9, § Section [nrel:ID]`,
+/// `lines` being the source lines of what is quoted.
+pub fn attribution(
+    passage: &Passage,
+    meta: &SourceMeta,
+    style: Style,
+    lines: (u32, u32),
+) -> String {
     let mut parts: Vec<String> = Vec::new();
     if !meta.authors.is_empty() {
         parts.push(join_names(&meta.authors, passage.lang));
     }
-    let title = meta.title.clone().unwrap_or_else(|| meta.path.clone());
-    parts.push(match style {
-        Style::Markdown => format!("*{}*", title.replace('*', "\\*")),
-        Style::Text => title,
-    });
+    if let Some(title) = &meta.title {
+        parts.push(match style {
+            Style::Markdown => format!("*{}*", title.replace('*', "\\*")),
+            Style::Text => title.clone(),
+        });
+    }
     if let Some(container) = &meta.container {
         parts.push(container.clone());
     }
@@ -98,13 +121,17 @@ pub fn attribution(passage: &Passage, meta: &SourceMeta, style: Style) -> String
     if let Some(date) = meta.date {
         parts.push(date.to_string());
     }
-    let lines = if passage.line_start == passage.line_end {
-        format!("line {}", passage.line_start)
+    let lines = if lines.0 == lines.1 {
+        format!("line {}", lines.0)
     } else {
-        format!("lines {}–{}", passage.line_start, passage.line_end)
+        format!("lines {}–{}", lines.0, lines.1)
     };
     let mut location = format!("{}, {lines}", meta.path);
-    if let Some(section) = &passage.section {
+    if let Some(section) = passage
+        .section
+        .as_ref()
+        .filter(|s| meta.title.as_ref() != Some(*s))
+    {
         location.push_str(&format!(", § {section}"));
     }
     parts.push(location);
@@ -131,14 +158,16 @@ fn join_names(names: &[String], lang: Lang) -> String {
 
 /// Keeps the sentences of `text` that contain a word of `query` (as the
 /// analyzers see words), marking each omission `[…]`; the whole text when
-/// no sentence matches.
-pub fn trim_to_matches(text: &str, query: &str) -> String {
+/// no sentence matches. Also returns the byte range of `text` from the
+/// first to the last sentence kept.
+pub fn trim_to_matches(text: &str, query: &str) -> (String, std::ops::Range<usize>) {
+    let whole = || (text.to_owned(), 0..text.len());
     let wanted: HashSet<String> = tokens(&mut french_analyzer(), query)
         .into_iter()
         .chain(tokens(&mut english_analyzer(), query))
         .collect();
     if wanted.is_empty() {
-        return text.to_owned();
+        return whole();
     }
     let matches = |sentence: &str| {
         tokens(&mut french_analyzer(), sentence)
@@ -149,10 +178,17 @@ pub fn trim_to_matches(text: &str, query: &str) -> String {
     let mut paragraphs = Vec::new();
     let mut any = false;
     let mut omitted_last = false;
+    let mut range: Option<std::ops::Range<usize>> = None;
+    let mut para_start = 0;
     for para in text.split("\n\n") {
         let mut kept = String::new();
-        for sentence in para.split_sentence_bounds() {
+        for (offset, sentence) in para.split_sentence_bound_indices() {
             if matches(sentence) {
+                let (a, b) = (
+                    para_start + offset,
+                    para_start + offset + sentence.trim_end().len(),
+                );
+                range = Some(range.map_or(a..b, |r| r.start..b));
                 any = true;
                 if omitted_last && kept.is_empty() && paragraphs.is_empty() {
                     kept.push_str(ELLIPSIS);
@@ -177,11 +213,12 @@ pub fn trim_to_matches(text: &str, query: &str) -> String {
         if !kept.is_empty() && kept != ELLIPSIS {
             paragraphs.push(kept);
         }
+        para_start += para.len() + 2;
     }
-    if !any {
-        return text.to_owned();
+    match range {
+        Some(range) if any => (paragraphs.join("\n\n"), range),
+        _ => whole(),
     }
-    paragraphs.join("\n\n")
 }
 
 /// The citation key of a document: its key, which is stable and unique.
@@ -353,11 +390,10 @@ mod tests {
     fn trimming_keeps_matching_sentences() {
         let text =
             "Une phrase sans rapport. Le COR s’est réuni à Sotchi. Une autre phrase.\n\nRien ici.";
-        assert_eq!(
-            trim_to_matches(text, "Sotchi"),
-            "[…] Le COR s’est réuni à Sotchi. […]"
-        );
-        assert_eq!(trim_to_matches(text, "absent"), text);
+        let (quote, range) = trim_to_matches(text, "Sotchi");
+        assert_eq!(quote, "[…] Le COR s’est réuni à Sotchi. […]");
+        assert_eq!(&text[range], "Le COR s’est réuni à Sotchi.");
+        assert_eq!(trim_to_matches(text, "absent").0, text);
     }
 
     #[test]

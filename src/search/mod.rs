@@ -17,7 +17,7 @@ use crate::corpus::{PartialDate, SourceMeta};
 use crate::document::Passage;
 use crate::error::{Error, Result, Warning};
 use crate::index::SearchIndex;
-use crate::lang::Lang;
+use crate::lang::{Lang, LangDetector};
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 240;
@@ -95,7 +95,14 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         return Ok(results);
     }
     let fields = index.fields();
-    let parser = QueryParser::for_index(index.index(), vec![fields.text_fr, fields.text_en]);
+    let mut parser = QueryParser::for_index(index.index(), vec![fields.text_fr, fields.text_en]);
+    // A query clearly in one language weighs the other language's field
+    // down: there, its words are rare and would score too high.
+    if let Some(lang) = LangDetector::default().detect_query(query_text) {
+        for other in Lang::ALL.into_iter().filter(|l| *l != lang) {
+            parser.set_field_boost(fields.text_for(other), OTHER_LANGUAGE_BOOST);
+        }
+    }
     let (mut query, errors) = parser.parse_query_lenient(query_text);
     if !errors.is_empty() {
         let words = plain_words(query_text);
@@ -185,6 +192,9 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     }
     Ok(results)
 }
+
+/// Weight of the other language's field for a query in a known language.
+const OTHER_LANGUAGE_BOOST: f32 = 0.25;
 
 /// Weight of the whole-query phrase clause.
 const PHRASE_BOOST: f32 = 2.0;

@@ -60,14 +60,51 @@ impl BlockKind {
     }
 }
 
-/// Where a piece of a block's text comes from: from byte `offset` of the
-/// block's text on, the text is from source line `line` (1-based).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a piece of a text comes from: from byte `offset` of the text on,
+/// the text is from source line `line` (1-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// Byte offset in the block's text.
     pub offset: usize,
     /// Line number in the source file, 1-based.
     pub line: u32,
+}
+
+/// The source line of the byte at `offset` of a text mapped by `spans`.
+pub fn line_at(spans: &[Span], offset: usize) -> u32 {
+    let i = spans.partition_point(|s| s.offset <= offset);
+    spans.get(i.saturating_sub(1)).map_or(0, |s| s.line)
+}
+
+/// First and last source line of the bytes `start..end` of a text mapped by
+/// `spans`.
+pub fn line_range(spans: &[Span], start: usize, end: usize) -> (u32, u32) {
+    let first = line_at(spans, start);
+    let last = spans
+        .iter()
+        .filter(|s| s.offset >= start && s.offset < end.max(start + 1))
+        .map(|s| s.line)
+        .max()
+        .unwrap_or(first);
+    (first, last.max(first))
+}
+
+/// The spans of the bytes `start..end`, rebased to start at 0.
+pub fn sub_spans(spans: &[Span], start: usize, end: usize) -> Vec<Span> {
+    let mut out = vec![Span {
+        offset: 0,
+        line: line_at(spans, start),
+    }];
+    out.extend(
+        spans
+            .iter()
+            .filter(|s| s.offset > start && s.offset < end)
+            .map(|s| Span {
+                offset: s.offset - start,
+                line: s.line,
+            }),
+    );
+    out
 }
 
 /// A cleaned block of text.
@@ -90,23 +127,9 @@ impl Block {
         }
     }
 
-    /// The source line of the byte at `offset` in the text.
-    pub fn line_at(&self, offset: usize) -> u32 {
-        let i = self.spans.partition_point(|s| s.offset <= offset);
-        self.spans[i.saturating_sub(1)].line
-    }
-
     /// First and last source line of the bytes `start..end` of the text.
     pub fn line_range(&self, start: usize, end: usize) -> (u32, u32) {
-        let first = self.line_at(start);
-        let last = self
-            .spans
-            .iter()
-            .filter(|s| s.offset < end.max(start + 1))
-            .map(|s| s.line)
-            .max()
-            .unwrap_or(first);
-        (first, last.max(first))
+        line_range(&self.spans, start, end)
     }
 
     /// Number of words.
@@ -598,7 +621,7 @@ fn is_numeric_row(line: &str) -> bool {
 
 /// A short line that reads as a title: a capital first, no final
 /// punctuation but a question mark, a few words.
-pub(crate) fn is_heading_like(line: &str) -> bool {
+pub fn is_heading_like(line: &str) -> bool {
     let words = line.split_whitespace().count();
     let first = line.chars().next();
     first.is_some_and(|c| c.is_uppercase() || c == '«')
@@ -611,7 +634,7 @@ pub(crate) fn is_heading_like(line: &str) -> bool {
 
 /// Removes Markdown inline markup: links keep their text, emphasis and code
 /// markers go.
-pub(crate) fn clean_inline(text: &str) -> String {
+pub fn clean_inline(text: &str) -> String {
     if !text.contains(['[', '*', '_', '`']) {
         return text.to_owned();
     }

@@ -9,7 +9,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::clean::{Block, BlockKind};
+use super::clean::{line_range, sub_spans, Block, BlockKind, Span};
 use crate::lang::{Lang, LangDetector};
 
 /// A passage shorter than this merges with a neighbour.
@@ -33,6 +33,8 @@ pub struct RawPassage {
     pub line_start: u32,
     /// Last source line, 1-based.
     pub line_end: u32,
+    /// Source lines of the text's pieces.
+    pub spans: Vec<Span>,
 }
 
 /// A passage being assembled.
@@ -44,13 +46,21 @@ struct Draft {
     lines: Option<(u32, u32)>,
     words: usize,
     lang: Option<Lang>,
+    spans: Vec<Span>,
 }
 
 impl Draft {
-    fn add(&mut self, kind: BlockKind, text: &str, lines: (u32, u32)) {
+    /// Adds a block's text (or a piece of it) with its spans.
+    fn add(&mut self, kind: BlockKind, text: &str, spans: Vec<Span>) {
         if !self.text.is_empty() {
             self.text.push_str("\n\n");
         }
+        let base = self.text.len();
+        let lines = line_range(&spans, 0, text.len());
+        self.spans.extend(spans.into_iter().map(|s| Span {
+            offset: s.offset + base,
+            line: s.line,
+        }));
         self.text.push_str(text);
         if kind != BlockKind::Heading || self.kind.is_none() {
             self.kind = Some(kind)
@@ -72,6 +82,7 @@ impl Draft {
             text: self.text,
             line_start,
             line_end,
+            spans: self.spans,
         })
     }
 }
@@ -102,14 +113,14 @@ pub fn split(blocks: &[Block], detector: &LangDetector) -> Vec<RawPassage> {
                     flush(&mut notes, &mut out);
                 }
                 notes.section.clone_from(&section);
-                notes.add(block.kind, &block.text, whole(block));
+                notes.add(block.kind, &block.text, block.spans.clone());
             }
             BlockKind::Caption => {
                 let mut caption = Draft {
                     section: section.clone(),
                     ..Draft::default()
                 };
-                caption.add(block.kind, &block.text, whole(block));
+                caption.add(block.kind, &block.text, block.spans.clone());
                 flush(&mut caption, &mut out);
             }
             BlockKind::Paragraph | BlockKind::ListItem => {
@@ -125,7 +136,7 @@ pub fn split(blocks: &[Block], detector: &LangDetector) -> Vec<RawPassage> {
                 if draft.text.is_empty() {
                     draft.section.clone_from(&section);
                     for heading in headings.drain(..) {
-                        draft.add(BlockKind::Heading, &heading.text, whole(heading));
+                        draft.add(BlockKind::Heading, &heading.text, heading.spans.clone());
                     }
                 }
                 draft.lang = draft.lang.or(lang);
@@ -138,11 +149,11 @@ pub fn split(blocks: &[Block], detector: &LangDetector) -> Vec<RawPassage> {
                         draft.add(
                             block.kind,
                             &block.text[start..end],
-                            block.line_range(start, end),
+                            sub_spans(&block.spans, start, end),
                         );
                     }
                 } else {
-                    draft.add(block.kind, &block.text, whole(block));
+                    draft.add(block.kind, &block.text, block.spans.clone());
                 }
             }
         }
@@ -156,7 +167,7 @@ pub fn split(blocks: &[Block], detector: &LangDetector) -> Vec<RawPassage> {
             ..Draft::default()
         };
         for heading in headings {
-            draft.add(BlockKind::Heading, &heading.text, whole(heading));
+            draft.add(BlockKind::Heading, &heading.text, heading.spans.clone());
         }
         flush(&mut draft, &mut out);
     }
@@ -178,6 +189,11 @@ fn merge_short_tails(passages: Vec<RawPassage>) -> Vec<RawPassage> {
                 && prev.line_end <= p.line_start;
             if mergeable && words < MIN_WORDS / 2 && prev_words + words <= MAX_WORDS {
                 prev.text.push_str("\n\n");
+                let base = prev.text.len();
+                prev.spans.extend(p.spans.iter().map(|s| Span {
+                    offset: s.offset + base,
+                    line: s.line,
+                }));
                 prev.text.push_str(&p.text);
                 prev.line_end = prev.line_end.max(p.line_end);
                 continue;
@@ -186,10 +202,6 @@ fn merge_short_tails(passages: Vec<RawPassage>) -> Vec<RawPassage> {
         out.push(p);
     }
     out
-}
-
-fn whole(block: &Block) -> (u32, u32) {
-    block.line_range(0, block.text.len())
 }
 
 /// Byte ranges of `text` cut at sentence boundaries into chunks of at most
