@@ -1,0 +1,165 @@
+//! Bad input: one clear line naming the culprit, exit 2, no panic; a bad
+//! file is reported and skipped while the rest is indexed.
+
+use crate::harness::{Env, Run};
+
+/// Exactly one line on stderr, an error naming `culprit`, exit 2.
+fn assert_one_error(run: &Run, culprit: &str) {
+    assert_eq!(
+        run.code, 2,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(lines[0].starts_with("nrel-search: error: "), "{}", lines[0]);
+    assert!(
+        lines[0].contains(culprit),
+        "{} does not name {culprit}",
+        lines[0]
+    );
+    assert!(!run.stderr.contains("panicked") && !run.stderr.contains("backtrace"));
+}
+
+#[test]
+fn missing_corpus() {
+    let env = Env::empty();
+    std::fs::remove_dir(env.corpus()).unwrap();
+    let run = env.run(&["OTAN"]);
+    assert_one_error(
+        &run,
+        &format!("corpus directory {} does not exist", env.corpus().display()),
+    );
+    let run = env.run(&["index"]);
+    assert_one_error(&run, "does not exist");
+}
+
+#[test]
+fn empty_corpus() {
+    let env = Env::empty();
+    env.write("notes.pdf", "not indexed");
+    let run = env.run(&["OTAN"]);
+    assert_one_error(&run, "holds no .txt or .md file");
+}
+
+#[test]
+fn bad_files_are_reported_and_skipped() {
+    let env = Env::seed();
+    env.write("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0");
+    env.write("latin1.txt", b"La d\xe9fense antimissile de l\x92Alliance atlantique est au c\x9cur du d\xe9bat sur Sotchi.");
+    std::os::unix::fs::symlink(
+        env.corpus().join("gone.txt"),
+        env.corpus().join("dangling.txt"),
+    )
+    .unwrap();
+    let run = env.run(&["index"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("image.txt: binary file, not text; skipped"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("latin1.txt: not valid UTF-8; read as Windows-1252"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("dangling.txt: skipped"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("6 documents"), "{}", run.stdout);
+    // The Windows-1252 text is searchable, with its characters right.
+    let hits = env.hits(&["coeur antimissile", "--doc", "latin1"]);
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("l’Alliance atlantique est au cœur"));
+    // The bad file is not retried while it does not change.
+    let again = env.run(&["Sotchi"]);
+    assert_eq!(again.code, 0);
+    assert!(!again.stderr.contains("image.txt"), "{}", again.stderr);
+}
+
+#[test]
+fn bad_arguments() {
+    let env = Env::seed();
+    assert_one_error(&env.run(&["OTAN", "--since", "2021-13"]), "--since");
+    assert_one_error(&env.run(&["OTAN", "--until", "hier"]), "--until");
+    assert_one_error(&env.run(&["OTAN", "--lang", "de"]), "--lang");
+    assert_one_error(
+        &env.run(&["OTAN", "--since", "2022", "--until", "2021"]),
+        "--since 2022 is after --until 2021",
+    );
+    assert_one_error(&env.run(&[""]), "no query given");
+    assert_one_error(&env.run(&[]), "no query given");
+    assert_one_error(&env.run(&["OTAN", "-n", "0"]), "--limit");
+    assert_one_error(&env.run(&["OTAN", "--bogus"]), "--bogus");
+}
+
+#[test]
+fn index_directory_that_cannot_be_used() {
+    let env = Env::seed();
+    let file = env.dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let run = env.run(&["OTAN", "--index", file.to_str().unwrap()]);
+    assert_one_error(&run, "a-file");
+    let inside = file.join("index");
+    let run = env.run(&["OTAN", "--index", inside.to_str().unwrap()]);
+    assert_one_error(&run, "a-file/index");
+    let foreign = env.dir.path().join("photos");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("holiday.jpg"), "x").unwrap();
+    let run = env.run(&["OTAN", "--index", foreign.to_str().unwrap()]);
+    assert_one_error(&run, "not an nrel-search index and not empty");
+    assert!(foreign.join("holiday.jpg").exists());
+}
+
+#[test]
+fn corrupt_index_is_reported_and_rebuilt_with_full() {
+    let env = Env::seed();
+    assert_eq!(env.run(&["index"]).code, 0);
+    std::fs::write(env.index().join("meta.json"), "{ not json").unwrap();
+    let run = env.run(&["OTAN"]);
+    assert_one_error(&run, "rebuild it with `nrel-search index --full`");
+    let run = env.run(&["index", "--full"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(env.run(&["Sotchi"]).code, 0);
+}
+
+#[test]
+fn manifest_errors() {
+    let env = Env::seed();
+    env.write("sources.toml", "[[source]\nfile = ");
+    assert_one_error(&env.run(&["OTAN"]), "sources.toml");
+    env.write(
+        "sources.toml",
+        "[[source]]\nfile = \"2021-10-18-tf1-relations-russie-otan.txt\"\ndate = \"18/10/2021\"\nlang = \"xx\"\n",
+    );
+    let run = env.run(&[
+        "--json",
+        "Lavrov",
+        "--doc",
+        "2021-10-18-tf1-relations-russie-otan.txt",
+        "-n",
+        "1",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("sources.toml: [2021-10-18-tf1-relations-russie-otan.txt] date ignored"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("lang ignored: unknown language 'xx'"),
+        "{}",
+        run.stderr
+    );
+    // The date then comes from the text itself.
+    assert_eq!(run.json()[0]["date"], "2021-10-18");
+}

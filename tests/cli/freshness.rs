@@ -1,0 +1,326 @@
+//! Keeping the index in step with the corpus: incremental updates, stale
+//! detection, stable ids, crash safety, concurrent runs, watch.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::harness::{docs, field, to_run, Env};
+
+const TF1: &str = "2021-10-18-tf1-relations-russie-otan.txt";
+const NEWS: &str = "2009-12-04-otan-conseil-otan-russie-partenariat.txt";
+
+/// The ids of a document's passages, as `show --context` lists them.
+fn ids_of(env: &Env, doc: &str) -> Vec<String> {
+    let hits = env.hits(&[
+        "Russie OR OTAN OR Alliance OR Moscou",
+        "--doc",
+        doc,
+        "-n",
+        "500",
+        "--no-refresh",
+    ]);
+    let mut ids: Vec<String> = hits.iter().map(|h| field(h, "id").to_owned()).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn index_reports_what_changed() {
+    let env = Env::seed();
+    let first = env.run(&["index"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first
+            .stdout
+            .contains("5 added, 0 changed, 0 removed, 0 unchanged"),
+        "{}",
+        first.stdout
+    );
+    assert!(first.stdout.contains("5 documents"));
+
+    let again = env.run(&["index"]);
+    assert!(
+        again
+            .stdout
+            .contains("0 added, 0 changed, 0 removed, 5 unchanged"),
+        "{}",
+        again.stdout
+    );
+
+    // Add one, edit one, delete one, rename one.
+    env.write("notes/nouveau.md", "# Un nouveau document\n\nLe zeppelin de Friedrichshafen survole le lac de Constance en 1909, avec à son bord des observateurs militaires.\n");
+    let tf1 = env
+        .read(TF1)
+        .replace("Sergueï Lavrov", "Sergueï Lavrov (alias le Zeppelin)");
+    env.write(TF1, tf1);
+    std::fs::remove_file(env.corpus().join(NEWS)).unwrap();
+    std::fs::rename(
+        env.corpus()
+            .join("2011-relations-otan-russie-rapprochement.txt"),
+        env.corpus().join("renomme.txt"),
+    )
+    .unwrap();
+    let run = env.run(&["index"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("1 added, 1 changed, 1 renamed, 1 removed, 2 unchanged"),
+        "{}",
+        run.stdout
+    );
+    let hits = env.hits(&["zeppelin", "--no-refresh"]);
+    let found: std::collections::BTreeSet<String> = docs(&hits).into_iter().collect();
+    assert_eq!(
+        found,
+        ["notes-nouveau", "tf1-2021-10-18"].map(String::from).into()
+    );
+    assert!(
+        env.hits(&["Rasmussen", "--no-refresh"]).is_empty(),
+        "removed document still found"
+    );
+    let sotchi = env.hits(&["Sotchi", "--no-refresh"]);
+    assert_eq!(sotchi[0]["path"], "renomme.txt");
+    // The manifest names the old path: the moved file is keyed by its new
+    // path, and has only the metadata its text gives.
+    assert_eq!(sotchi[0]["doc"], "renomme");
+    assert_eq!(sotchi[0]["date"], serde_json::Value::Null);
+
+    let full = env.run(&["index", "--full"]);
+    assert!(
+        full.stdout
+            .contains("5 added, 0 changed, 0 removed, 0 unchanged"),
+        "{}",
+        full.stdout
+    );
+}
+
+#[test]
+fn a_search_refreshes_a_stale_index() {
+    let env = Env::seed();
+    assert_eq!(env.run(&["index"]).code, 0);
+    env.write("ajout.txt", "Le dirigeable Zeppelin LZ 4 brûle à Echterdingen en août 1908, ce qui provoque une souscription nationale.");
+    let stale = env.run(&["zeppelin", "--no-refresh"]);
+    assert_eq!(stale.code, 1);
+    assert!(
+        stale
+            .stderr
+            .contains("the index is stale (1 added, 0 changed, 0 removed, 5 unchanged)"),
+        "{}",
+        stale.stderr
+    );
+    let fresh = env.run(&["zeppelin"]);
+    assert_eq!(fresh.code, 0, "{}", fresh.stderr);
+    assert!(
+        fresh
+            .stderr
+            .contains("index refreshed: 1 added, 0 changed, 0 removed, 5 unchanged"),
+        "{}",
+        fresh.stderr
+    );
+    // Nothing changed since: nothing said.
+    let quiet = env.run(&["zeppelin"]);
+    assert_eq!(quiet.stderr, "");
+    // Touching a file without changing it re-indexes nothing.
+    let path = env.corpus().join(TF1);
+    let content = std::fs::read(&path).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&path, content).unwrap();
+    let touched = env.run(&["zeppelin"]);
+    assert_eq!(touched.stderr, "");
+    // A manifest change updates the documents it concerns.
+    let manifest = env
+        .read("sources.toml")
+        .replace("publisher = \"TF1 Info\"", "publisher = \"TF1\"");
+    env.write("sources.toml", manifest);
+    let run = env.run(&["--json", "Lavrov", "--doc", "tf1-2021-10-18", "-n", "1"]);
+    assert!(
+        run.stderr
+            .contains("index refreshed: 0 added, 1 changed, 0 removed, 5 unchanged"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json()[0]["source"], "TF1");
+}
+
+#[test]
+fn ids_survive_edits_elsewhere_and_rebuilds() {
+    let env = Env::seed();
+    assert_eq!(env.run(&["index"]).code, 0);
+    let before = ids_of(&env, "tf1-2021-10-18");
+    assert!(before.len() >= 6);
+    // Edit one paragraph of the TF1 article.
+    let text = env.read(TF1).replace(
+        "Début octobre, l'Otan avait annoncé",
+        "Au début du mois d'octobre, l'Otan avait annoncé",
+    );
+    env.write(TF1, text);
+    assert_eq!(env.run(&["index"]).code, 0);
+    let after = ids_of(&env, "tf1-2021-10-18");
+    let kept: Vec<_> = before.iter().filter(|id| after.contains(id)).collect();
+    assert_eq!(
+        kept.len(),
+        before.len() - 1,
+        "only the edited passage changes id"
+    );
+    let gone: Vec<_> = before.iter().filter(|id| !after.contains(id)).collect();
+    // Rebuilding from scratch gives the same ids.
+    assert_eq!(env.run(&["index", "--full"]).code, 0);
+    assert_eq!(ids_of(&env, "tf1-2021-10-18"), after);
+    // The old id is stale: show says so and points to its successor.
+    let run = env.run(&["show", gone[0]]);
+    assert_eq!(run.code, 1);
+    let new_id = after.iter().find(|id| !before.contains(id)).unwrap();
+    assert!(
+        run.stderr.contains(&format!(
+            "passage {} no longer exists (its text changed); closest current passage: {new_id}",
+            gone[0]
+        )),
+        "{}",
+        run.stderr
+    );
+    let shown = env.run(&["show", new_id]);
+    assert_eq!(shown.code, 0);
+    assert!(shown.stdout.contains("Au début du mois d'octobre"));
+    let unknown = env.run(&["show", "nope:123456"]);
+    assert_eq!(unknown.code, 1);
+    assert!(unknown.stderr.contains("unknown passage id nope:123456"));
+}
+
+#[test]
+fn show_prints_a_passage_with_its_neighbours() {
+    let env = Env::seed();
+    let hit = env.hits(&["Sotchi"]).remove(0);
+    let id = field(&hit, "id");
+    let run = env.run(&["show", id, "--context", "1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("otan-russie-2011"));
+    assert!(run.stdout.contains(&format!(
+        "> [{id}] 2011-relations-otan-russie-rapprochement.txt:56-73 (fr, paragraph)"
+    )));
+    let markers = run.stdout.lines().filter(|l| l.starts_with("  [")).count();
+    assert_eq!(markers, 2, "{}", run.stdout);
+    let json = env.run(&["show", id, "--json"]).json();
+    assert_eq!(json.len(), 1);
+    assert_eq!(json[0]["line_start"], 56);
+}
+
+/// A corpus big enough for an index run to take a while.
+fn big_env(files: usize) -> Env {
+    let env = Env::seed();
+    let sources: Vec<String> = std::fs::read_dir(env.corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "md"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    for i in 0..files {
+        let text = format!("Copie {i}.\n\n{}", sources[i % sources.len()]);
+        env.write(&format!("copies/{:04}.txt", i), text);
+    }
+    env
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_index_usable() {
+    let env = big_env(200);
+    let first = env.run(&["index"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = env.hits(&["Sotchi", "-n", "500", "--no-refresh"]).len();
+    assert!(before > 30);
+    // Kill a full rebuild at several points of its run.
+    for delay in [30, 120, 300] {
+        let mut child = env
+            .cmd()
+            .args(["index", "--full"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let hits = env.hits(&["Sotchi", "-n", "500", "--no-refresh"]);
+        assert_eq!(hits.len(), before, "after a kill at {delay} ms");
+    }
+    // A change, an interrupted update, then a good run.
+    env.write("copies/9999.txt", "Le zeppelin de Sotchi.");
+    let mut child = env
+        .cmd()
+        .arg("index")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let run = env.run(&["index"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("206 documents"), "{}", run.stdout);
+    assert_eq!(env.hits(&["Sotchi", "-n", "500"]).len(), before + 1);
+}
+
+#[test]
+fn concurrent_index_runs_wait_for_each_other() {
+    let env = big_env(100);
+    let spawn = || {
+        env.cmd()
+            .args(["index", "--full"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (
+        to_run(a.wait_with_output().unwrap()),
+        to_run(b.wait_with_output().unwrap()),
+    );
+    for run in [&a, &b] {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stdout.contains("105 documents"), "{}", run.stdout);
+    }
+    // A search during a run answers from the last commit.
+    let mut writer = spawn();
+    let hits = env.hits(&["Sotchi", "-n", "500", "--no-refresh"]);
+    assert_eq!(hits.len(), 1 + 100 / 5);
+    assert!(writer.wait().unwrap().success());
+}
+
+#[test]
+fn watch_updates_the_index_when_files_change() {
+    let env = Env::seed();
+    let mut child = env
+        .cmd()
+        .args(["watch", "--debounce", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Read its lines on a thread, so that a silent watcher fails the test
+    // instead of hanging it.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let wait = Duration::from_secs(60);
+    let first = rx.recv_timeout(wait);
+    env.write("veille.md", "# Veille\n\nLe zeppelin surveille la mer Baltique et les exercices navals de la flotte russe en 2021.\n");
+    let update = rx.recv_timeout(wait);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let first = first.expect("watch said nothing");
+    assert!(first.starts_with("watching "), "{first}");
+    let update = update.expect("watch did not report the change");
+    assert!(
+        update.starts_with("index updated: 1 added, 0 changed, 0 removed, 5 unchanged"),
+        "{update}"
+    );
+    assert_eq!(env.hits(&["zeppelin", "--no-refresh"]).len(), 1);
+}

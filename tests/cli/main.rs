@@ -1,0 +1,10 @@
+//! Integration tests: the `nrel-search` binary and the library on the real
+//! seed corpus.
+
+mod harness;
+
+mod cite;
+mod errors;
+mod freshness;
+mod ingest;
+mod search;

@@ -1,0 +1,243 @@
+//! Searching the seed corpus through the binary.
+
+use std::collections::BTreeSet;
+
+use crate::harness::{docs, field, Env};
+
+#[test]
+fn conseil_otan_russie_finds_the_council_passages_first() {
+    let env = Env::seed();
+    let hits = env.hits(&["Conseil OTAN-Russie", "-n", "100"]);
+    assert!(hits.len() > 10);
+    // The best hits name the Council.
+    for hit in &hits[..8] {
+        let text = field(hit, "text")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.contains("Conseil OTAN-Russie"),
+            "rank {}: {text}",
+            hit["rank"]
+        );
+    }
+    // The four documents that mention it, and not the TF1 article; the
+    // study that writes « Conseil Russie-OTAN » among them.
+    assert!(hits
+        .iter()
+        .any(|h| field(h, "text").contains("Conseil \nRussie-OTAN")
+            || field(h, "text").contains("Conseil Russie-OTAN")));
+    let found: BTreeSet<String> = docs(&hits).into_iter().collect();
+    let expected: BTreeSet<String> = [
+        "otan-2009-12-04",
+        "otan-relations-russie-2022",
+        "otan-russie-2011",
+        "momzikoff-alliances-postsovietique",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(found, expected);
+    let news = hits.iter().find(|h| h["doc"] == "otan-2009-12-04").unwrap();
+    assert_eq!(news["date"], "2009-12-04");
+    assert_eq!(news["source"], "OTAN");
+    assert_eq!(
+        news["title"],
+        "L’OTAN et la Russie conviennent de faire progresser leur partenariat"
+    );
+    // Scores decrease with rank.
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]));
+}
+
+#[test]
+fn terminal_output_shows_title_source_date_location_and_id() {
+    let env = Env::seed();
+    let run = env.run(&["Conseil OTAN-Russie", "-n", "3"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("building the index"), "{}", run.stderr);
+    let first = run.stdout.lines().next().unwrap();
+    assert!(first.starts_with(" 1. L’OTAN et la Russie conviennent de faire progresser leur partenariat — OTAN, 2009-12-04, fr"), "{first}");
+    assert!(run
+        .stdout
+        .contains("2009-12-04-otan-conseil-otan-russie-partenariat.txt:19  [otan-2009-12-04:"));
+    // Not a terminal: no colour, matches marked with stars.
+    assert!(run.stdout.contains("*Conseil* *OTAN*-*Russie*"));
+    assert!(!run.stdout.contains('\x1b'));
+}
+
+#[test]
+fn accents_and_elision_do_not_matter() {
+    let env = Env::seed();
+    let plain = env.hits(&["elargissement de l'OTAN"]);
+    let accented = env.hits(&["élargissement de l’OTAN"]);
+    assert!(!plain.is_empty());
+    assert_eq!(docs(&plain), docs(&accented));
+    let top = field(&plain[0], "text");
+    assert!(top.contains("l’élargissement de l’OTAN"), "{top}");
+    for hit in &plain[..3] {
+        let text = field(hit, "text").to_lowercase();
+        assert!(text.contains("élargi"), "{text}");
+    }
+}
+
+#[test]
+fn since_and_until_filter_by_date() {
+    let env = Env::seed();
+    let recent = env.hits(&["Conseil OTAN-Russie", "--since", "2021", "-n", "50"]);
+    assert!(!recent.is_empty());
+    for hit in &recent {
+        let date = field(hit, "date");
+        assert!(date >= "2021", "{date}");
+    }
+    assert!(!docs(&recent).contains(&"otan-2009-12-04".to_string()));
+    let old = env.hits(&["Conseil OTAN-Russie", "--until", "2011-06", "-n", "50"]);
+    let old_docs: BTreeSet<String> = docs(&old).into_iter().collect();
+    assert_eq!(
+        old_docs,
+        ["otan-2009-12-04", "otan-russie-2011"]
+            .map(String::from)
+            .into()
+    );
+}
+
+#[test]
+fn lang_en_returns_the_english_paragraph() {
+    let env = Env::seed();
+    let hits = env.hits(&["--lang", "en", "partnership between NATO and Russia"]);
+    assert!(hits.iter().all(|h| h["lang"] == "en"));
+    assert!(field(&hits[0], "text").starts_with("Allies continue to believe"));
+    assert_eq!(hits[0]["line_start"], 47);
+    assert_eq!(hits[0]["doc"], "otan-relations-russie-2022");
+    // Without --lang, the query (analysed in both languages) finds it too.
+    let any = env.hits(&["partnership between NATO and Russia", "-n", "3"]);
+    assert!(any
+        .iter()
+        .any(|h| field(h, "text").starts_with("Allies continue to believe")));
+}
+
+#[test]
+fn json_lines_schema() {
+    let env = Env::seed();
+    let hits = env.hits(&["Sotchi"]);
+    assert_eq!(hits.len(), 1);
+    let hit = &hits[0];
+    for key in [
+        "rank",
+        "score",
+        "id",
+        "doc",
+        "path",
+        "title",
+        "source",
+        "author",
+        "date",
+        "lang",
+        "line_start",
+        "line_end",
+        "text",
+        "snippet",
+        "highlights",
+        "section",
+        "kind",
+        "url",
+        "authors",
+    ] {
+        assert!(hit.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(hit["rank"], 1);
+    assert_eq!(hit["doc"], "otan-russie-2011");
+    assert_eq!(hit["path"], "2011-relations-otan-russie-rapprochement.txt");
+    assert_eq!(hit["date"], "2011");
+    assert_eq!(hit["title"], serde_json::Value::Null);
+    assert_eq!(hit["lang"], "fr");
+    assert!(field(hit, "id").starts_with("otan-russie-2011:"));
+    let snippet = field(hit, "snippet");
+    let [start, end] = [0, 1].map(|i| hit["highlights"][0][i].as_u64().unwrap() as usize);
+    assert_eq!(&snippet[start..end], "Sotchi");
+    assert!(field(hit, "text").contains("se sont réunis à Sotchi"));
+}
+
+#[test]
+fn query_syntax_and_options_anywhere() {
+    let env = Env::seed();
+    let phrase = env.hits(&["\"défense antimissile\"", "-n", "50"]);
+    assert!(!phrase.is_empty());
+    for hit in &phrase {
+        let text = field(hit, "text")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains("défense antimissile"), "{text}");
+    }
+    let without = env.hits(&["Sotchi OR Lisbonne -Sotchi"]);
+    assert!(without.iter().all(|h| !field(h, "text").contains("Sotchi")));
+    // Options before or after the query, and the search subcommand.
+    let a = env.run(&["--json", "-n", "2", "OTAN"]).json();
+    let b = env.run(&["OTAN", "--json", "-n", "2"]).json();
+    let corpus = env.corpus();
+    let index = env.index();
+    let c = env
+        .run(&[
+            "search",
+            "OTAN",
+            "--json",
+            "-n",
+            "2",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ])
+        .json();
+    assert_eq!(a.len(), 2);
+    assert_eq!(a, b);
+    assert_eq!(a, c);
+}
+
+#[test]
+fn malformed_query_falls_back_with_a_warning() {
+    let env = Env::seed();
+    let run = env.run(&["--json", "ambassadeurs: (Sotchi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: query syntax not understood"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json()[0]["doc"], "otan-russie-2011");
+}
+
+#[test]
+fn no_hit_exits_1() {
+    let env = Env::seed();
+    let run = env.run(&["zeppelin"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("no passage matches 'zeppelin'"));
+}
+
+#[test]
+fn doc_and_source_filters() {
+    let env = Env::seed();
+    let by_key = env.hits(&["Russie", "--doc", "tf1-2021-10-18", "-n", "50"]);
+    assert!(!by_key.is_empty());
+    assert!(docs(&by_key).iter().all(|d| d == "tf1-2021-10-18"));
+    let by_path = env.hits(&[
+        "Russie",
+        "--doc",
+        "2021-10-18-tf1-relations-russie-otan.txt",
+        "-n",
+        "50",
+    ]);
+    assert_eq!(docs(&by_key), docs(&by_path));
+    let tf1 = env.hits(&["Russie", "--source", "tf1 info", "-n", "50"]);
+    assert_eq!(docs(&tf1), docs(&by_key));
+    let otan = env.hits(&["Russie", "--source", "otan", "-n", "50"]);
+    let otan_docs: BTreeSet<String> = docs(&otan).into_iter().collect();
+    assert_eq!(
+        otan_docs,
+        ["otan-2009-12-04", "otan-relations-russie-2022"]
+            .map(String::from)
+            .into()
+    );
+}
