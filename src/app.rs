@@ -39,6 +39,7 @@ pub fn run() -> Result<ExitCode> {
         None => run_search(&dirs, cli.search),
         Some(Command::Search(args)) => run_search(&dirs, args),
         Some(Command::Index(args)) => run_index(&dirs, args),
+        Some(Command::Status) => run_status(&dirs),
         Some(Command::Show(args)) => run_show(&dirs, args),
         Some(Command::Watch(args)) => run_watch(&dirs, args),
         Some(Command::Cite(args)) => run_cite(&dirs, args),
@@ -167,7 +168,7 @@ fn open_fresh(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
         }
         Opened::Ready(index) => *index,
     };
-    let state = index.state().unwrap_or_default();
+    let state = index.state().cloned().unwrap_or_default();
     let mut warnings = Vec::new();
     let plan = index::plan(&dirs.corpus, &state, &mut warnings)?;
     if plan.is_empty() && !plan.touched(&state) {
@@ -284,6 +285,38 @@ fn run_index(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(FOUND))
 }
 
+fn run_status(dirs: &Dirs) -> Result<ExitCode> {
+    let index = match SearchIndex::open(&dirs.index)? {
+        Opened::Ready(index) => index,
+        Opened::Missing => {
+            println!("no index in {} yet", dirs.index.display());
+            return Ok(ExitCode::from(NOT_FOUND));
+        }
+        Opened::Incompatible(reason) => {
+            println!(
+                "the index in {} must be rebuilt: {reason}",
+                dirs.index.display()
+            );
+            return Ok(ExitCode::from(NOT_FOUND));
+        }
+    };
+    let state = index.state().cloned().unwrap_or_default();
+    let mut warnings = Vec::new();
+    let plan = index::plan(&dirs.corpus, &state, &mut warnings)?;
+    warn_all(&warnings);
+    if plan.is_empty() {
+        println!(
+            "index up to date: {} documents, {} passages",
+            state.documents(),
+            state.passages()
+        );
+        Ok(ExitCode::from(FOUND))
+    } else {
+        println!("index stale: {}", plan.summary());
+        Ok(ExitCode::from(NOT_FOUND))
+    }
+}
+
 fn run_show(dirs: &Dirs, args: ShowArgs) -> Result<ExitCode> {
     let index = open_fresh(dirs, false)?;
     let Some((passage, meta)) = index.passage(&args.id)? else {
@@ -341,7 +374,7 @@ fn run_show(dirs: &Dirs, args: ShowArgs) -> Result<ExitCode> {
 /// The message for an id the index does not have, with the closest current
 /// passage when the id is a retired one.
 fn report_missing_id(index: &SearchIndex, id: &str) -> ExitCode {
-    let state = index.state().unwrap_or_default();
+    let state = index.state().cloned().unwrap_or_default();
     match state.retired.get(id) {
         Some(successor) => note(format_args!(
             "passage {id} no longer exists (its text changed); closest current passage: {successor}"

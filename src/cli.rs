@@ -61,6 +61,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Bring the index in step with the corpus (only what changed).
     Index(IndexArgs),
+    /// Say whether the index is in step with the corpus (exit 0) or not (1).
+    Status,
     /// Print a passage by its id, with its source.
     Show(ShowArgs),
     /// Keep the index up to date while files change.

@@ -1,5 +1,48 @@
 //! nrel-search: a local search engine for a bilingual (French/English)
 //! corpus of research sources.
+//!
+//! The data flows through the modules in this order:
+//!
+//! * [`corpus`]: find the source files, decode them, read the manifest
+//!   (`sources.toml`) and what the texts say of themselves;
+//! * [`text`]: repair extraction damage and cut the text into passages that
+//!   remember their source lines;
+//! * [`lang`]: French or English, per passage;
+//! * [`document`]: one file, read and prepared: passages with stable ids;
+//! * [`analysis`]: the per-language analyzers (elision, stop words, accent
+//!   folding, Snowball stemming);
+//! * [`index`]: the tantivy index, built and updated incrementally;
+//! * [`search`]: queries, filters, ranking and snippets;
+//! * [`output`] and [`notes`]: printing hits and citations, checking notes.
+//!
+//! # Example
+//!
+//! ```
+//! use nrel_search::index::{update, NoProgress, UpdateOptions};
+//! use nrel_search::search::{search, SearchOptions};
+//!
+//! # fn main() -> nrel_search::Result<()> {
+//! let dir = tempfile::tempdir().unwrap();
+//! let corpus = dir.path().join("corpus");
+//! std::fs::create_dir(&corpus).unwrap();
+//! std::fs::write(
+//!     corpus.join("note.txt"),
+//!     "Le Conseil OTAN-Russie s’est réuni à Sotchi le 4 juillet 2011.",
+//! )
+//! .unwrap();
+//!
+//! let (index, report) = update(&corpus, &dir.path().join("index"), &UpdateOptions::default(), &NoProgress)?;
+//! assert_eq!(report.documents, 1);
+//!
+//! let options = SearchOptions { query: "conseil otan-russie sotchi".into(), limit: 5, ..Default::default() };
+//! let results = search(&index, &options)?;
+//! let hit = &results.hits[0];
+//! assert!(hit.passage.id.starts_with("note:"));
+//! assert_eq!((hit.passage.line_start, hit.meta.path.as_str()), (1, "note.txt"));
+//! # Ok(())
+//! # }
+//! ```
+
 pub mod analysis;
 pub mod corpus;
 pub mod document;

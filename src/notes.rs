@@ -102,7 +102,7 @@ fn block_quote_above(lines: &[&str], i: usize) -> Option<String> {
 
 /// Checks every reference of a note against the index.
 pub fn check(index: &SearchIndex, note: &str) -> Result<Vec<Reference>> {
-    let state = index.state().unwrap_or_default();
+    let state = index.state().cloned().unwrap_or_default();
     let mut out = Vec::new();
     for (id, line, quote) in references(note) {
         let status = match index.passage(&id)? {

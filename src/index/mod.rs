@@ -34,6 +34,8 @@ pub struct SearchIndex {
     index: Index,
     fields: Fields,
     reader: IndexReader,
+    /// The record of the last commit, read once.
+    state: Option<IndexState>,
 }
 
 /// What was found in an index directory.
@@ -111,11 +113,16 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let state = index
+            .load_metas()
+            .ok()
+            .and_then(|metas| IndexState::from_payload(metas.payload.as_deref()));
         Ok(SearchIndex {
             dir: dir.to_path_buf(),
             index,
             fields,
             reader,
+            state,
         })
     }
 
@@ -139,15 +146,17 @@ impl SearchIndex {
         self.reader.searcher()
     }
 
-    /// The record of the last commit, if it has one.
-    pub fn state(&self) -> Option<IndexState> {
-        let metas = self.index.load_metas().ok()?;
-        IndexState::from_payload(metas.payload.as_deref())
+    /// The record of the commit this index was opened at (or last
+    /// committed by this process), if it has one.
+    pub fn state(&self) -> Option<&IndexState> {
+        self.state.as_ref()
     }
 
-    /// Re-reads the last commit after an update.
-    pub fn reload(&self) -> Result<()> {
-        Ok(self.reader.reload()?)
+    /// Re-reads the index after this process committed `state`.
+    pub(crate) fn committed(&mut self, state: IndexState) -> Result<()> {
+        self.reader.reload()?;
+        self.state = Some(state);
+        Ok(())
     }
 
     /// Reads a stored passage document back.
@@ -196,7 +205,9 @@ impl SearchIndex {
 
     /// The metadata of every document in the index, in path order.
     pub fn documents(&self) -> Result<Vec<SourceMeta>> {
-        let state = self.state().unwrap_or_default();
+        let Some(state) = self.state() else {
+            return Ok(Vec::new());
+        };
         let searcher = self.searcher();
         let mut out = Vec::new();
         for file in state

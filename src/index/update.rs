@@ -132,7 +132,7 @@ pub fn update(
     }
     // One update at a time: the others wait here (or give up).
     let _lock = IndexLock::acquire(dir, options.wait)?;
-    let index = match SearchIndex::open(dir) {
+    let mut index = match SearchIndex::open(dir) {
         Ok(Opened::Ready(index)) => *index,
         Ok(Opened::Missing) => {
             report.rebuilt = Some("no index yet".into());
@@ -148,8 +148,7 @@ pub fn update(
         }
         Err(e) => return Err(e),
     };
-    let mut writer = acquire_writer(&index, options)?;
-    let recorded = index.state().filter(IndexState::is_compatible);
+    let recorded = index.state().filter(|s| s.is_compatible()).cloned();
     let full = options.full || recorded.is_none();
     if full && report.rebuilt.is_none() {
         report.rebuilt = Some("full rebuild requested".into());
@@ -167,7 +166,17 @@ pub fn update(
         recorded.clone().unwrap_or_default()
     };
     let plan = plan(corpus, &base, &mut report.warnings)?;
-
+    if !full && plan.is_empty() && !plan.touched(&base) {
+        // Nothing to write: no writer, no commit.
+        report.unchanged = plan.unchanged.len();
+        report.documents = base.documents();
+        report.passages = base.passages();
+        report.elapsed = started.elapsed();
+        progress.done(&report);
+        return Ok((index, report));
+    }
+    let work = plan.added.len() + plan.changed.len() + plan.renamed.len();
+    let mut writer = acquire_writer(&index, options, full || work > SMALL_UPDATE)?;
     if full {
         writer.delete_all_documents()?;
     }
@@ -182,7 +191,7 @@ pub fn update(
         report.committed = true;
     }
     writer.wait_merging_threads()?;
-    index.reload()?;
+    index.committed(state)?;
     progress.done(&report);
     report.elapsed = started.elapsed();
     Ok((index, report))
@@ -231,18 +240,31 @@ impl IndexLock {
     }
 }
 
-fn acquire_writer(index: &SearchIndex, options: &UpdateOptions) -> Result<IndexWriter> {
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get().min(8))
+/// Up to this many files to analyse, one indexing thread with a small
+/// memory budget does: starting more costs more than they save.
+const SMALL_UPDATE: usize = 16;
+
+/// The smallest memory budget tantivy accepts per indexing thread.
+const WRITER_MEMORY_MIN: usize = 15_000_000;
+
+fn acquire_writer(
+    index: &SearchIndex,
+    options: &UpdateOptions,
+    large: bool,
+) -> Result<IndexWriter> {
+    let threads = match options.threads {
+        _ if !large => 1,
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
+        n => n,
+    };
+    let memory = if large {
+        threads * WRITER_MEMORY_PER_THREAD
     } else {
-        options.threads
+        WRITER_MEMORY_MIN
     };
     let deadline = options.wait.map(|w| Instant::now() + w);
     loop {
-        match index
-            .index()
-            .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
-        {
+        match index.index().writer_with_num_threads(threads, memory) {
             Ok(writer) => return Ok(writer),
             Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
                 if deadline.is_none_or(|d| Instant::now() >= d) {

@@ -100,6 +100,14 @@ fn a_search_refreshes_a_stale_index() {
     let env = Env::seed();
     assert_eq!(env.run(&["index"]).code, 0);
     env.write("ajout.txt", "Le dirigeable Zeppelin LZ 4 brûle à Echterdingen en août 1908, ce qui provoque une souscription nationale.");
+    let status = env.run(&["status"]);
+    assert_eq!(
+        (status.code, status.stdout.as_str()),
+        (
+            1,
+            "index stale: 1 added, 0 changed, 0 removed, 5 unchanged\n"
+        )
+    );
     let stale = env.run(&["zeppelin", "--no-refresh"]);
     assert_eq!(stale.code, 1);
     assert!(
@@ -121,6 +129,13 @@ fn a_search_refreshes_a_stale_index() {
     // Nothing changed since: nothing said.
     let quiet = env.run(&["zeppelin"]);
     assert_eq!(quiet.stderr, "");
+    let status = env.run(&["status"]);
+    assert_eq!(status.code, 0);
+    assert!(
+        status.stdout.starts_with("index up to date: 6 documents, "),
+        "{}",
+        status.stdout
+    );
     // Touching a file without changing it re-indexes nothing.
     let path = env.corpus().join(TF1);
     let content = std::fs::read(&path).unwrap();
