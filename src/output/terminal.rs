@@ -63,7 +63,7 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io:
         paint(color, CYAN, &location),
         paint(color, DIM, &format!("[{}]", p.id))
     );
-    if let Some(section) = &p.section {
+    if let Some(section) = p.section.as_ref().filter(|s| Some(*s) != meta.title.as_ref()) {
         second.push_str(&paint(color, DIM, &format!("  § {section}")));
     }
     writeln!(out, "{second}")?;
@@ -97,7 +97,12 @@ pub fn render_snippet(snippet: &Snippet, color: Color) -> String {
     if snippet.cut_after {
         out.push('…');
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    // One line: paragraph breaks become ¶, other white space one space.
+    out.split("\n\n")
+        .map(|para| para.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|para| !para.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ¶ ")
 }
 
 #[cfg(test)]
@@ -107,14 +112,14 @@ mod tests {
     #[test]
     fn snippet_marks_matches() {
         let snippet = Snippet {
-            text: "le Conseil OTAN-Russie (COR)".into(),
-            highlights: vec![3..10, 11..15, 16..22],
+            text: "Titre\n\nle Conseil OTAN-Russie\n(COR)".into(),
+            highlights: vec![10..17, 18..22, 23..29],
             cut_before: true,
             cut_after: false,
         };
         assert_eq!(
             render_snippet(&snippet, Color::Never),
-            "…le *Conseil* *OTAN*-*Russie* (COR)"
+            "…Titre ¶ le *Conseil* *OTAN*-*Russie* (COR)"
         );
         assert!(render_snippet(&snippet, Color::Always).contains("\x1b[1;31mConseil\x1b[0m"));
     }
