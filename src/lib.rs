@@ -43,6 +43,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod corpus;
 pub mod document;

@@ -63,7 +63,11 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io:
         paint(color, CYAN, &location),
         paint(color, DIM, &format!("[{}]", p.id))
     );
-    if let Some(section) = p.section.as_ref().filter(|s| Some(*s) != meta.title.as_ref()) {
+    if let Some(section) = p
+        .section
+        .as_ref()
+        .filter(|s| Some(*s) != meta.title.as_ref())
+    {
         second.push_str(&paint(color, DIM, &format!("  § {section}")));
     }
     writeln!(out, "{second}")?;

@@ -76,48 +76,53 @@ fn bibliography_of_the_corpus() {
 #[test]
 fn check_notes_against_the_corpus() {
     let env = Env::seed();
+    // The fixture cites these passages by id: one good quotation, one
+    // altered, one of a passage about to be edited, one unknown id.
     let good = first_id(&env, &["Sotchi"]);
     let altered = first_id(&env, &["session formelle", "--doc", "otan-2009-12-04"]);
     let edited = first_id(&env, &["lignes rouges"]);
-    let notes = format!(
-        "# Notes\n\n\
-         > Un mois plus tard, le 4 juillet 2011, sur invitation des autorités russes, les ambassadeurs du COR se sont réunis à Sotchi.\n\n\
-         — article de 2011 [nrel:{good}]\n\n\
-         Le Conseil s’est réuni « en session informelle le 4 décembre 2009 » [nrel:{altered}].\n\n\
-         TF1 : « Ils avaient alors signifié leurs \"lignes rouges\" au président Vladimir Poutine » [nrel:{edited}]\n\n\
-         Inconnu : [nrel:inconnu-2020:abcdef]\n"
+    assert_eq!(
+        [good.as_str(), altered.as_str(), edited.as_str()],
+        [
+            "otan-russie-2011:a7e7f9",
+            "otan-2009-12-04:db3817",
+            "tf1-2021-10-18:ccddf9"
+        ]
     );
-    let path = env.dir.path().join("notes.md");
-    std::fs::write(&path, &notes).unwrap();
-    // Before any edit, only the altered quotation and the unknown id fail.
-    let run = env.run(&["check", path.to_str().unwrap()]);
+    let notes =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/fixtures/notes.md");
+    let notes = notes.to_str().unwrap();
+
+    let run = env.run(&["check", notes]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 4, "{}", run.stdout);
     assert!(
-        lines[0].ends_with(&format!("notes.md:5: ok [nrel:{good}]")),
+        lines[0].ends_with(&format!("notes.md:7: ok [nrel:{good}]")),
         "{}",
         lines[0]
     );
     assert!(
         lines[1].contains(&format!(
-            "notes.md:7: quote no longer matches the source [nrel:{altered}]"
+            "notes.md:9: quote no longer matches the source [nrel:{altered}]"
         )),
         "{}",
         lines[1]
     );
     assert!(
-        lines[1].contains("en session [-informelle-] {+formelle+} le 4 décembre 2009"),
+        lines[1].ends_with("en session [-informelle-] {+formelle+} le 4 décembre 2009"),
         "{}",
         lines[1]
     );
     assert!(
-        lines[2].ends_with(&format!("ok [nrel:{edited}]")),
+        lines[2].ends_with(&format!("notes.md:11: ok [nrel:{edited}]")),
         "{}",
         lines[2]
     );
     assert!(
-        lines[3].contains("unknown id [nrel:inconnu-2020:abcdef]: no document has this key"),
+        lines[3].ends_with(
+            "notes.md:13: unknown id [nrel:inconnu-2020:abcdef]: no document has this key"
+        ),
         "{}",
         lines[3]
     );
@@ -130,22 +135,26 @@ fn check_notes_against_the_corpus() {
             "au président russe Vladimir Poutine",
         );
     env.write("2021-10-18-tf1-relations-russie-otan.txt", tf1);
-    let run = env.run(&["check", path.to_str().unwrap()]);
+    let run = env.run(&["check", notes]);
     assert_eq!(run.code, 1);
     let stale = run.stdout.lines().nth(2).unwrap();
     let successor = first_id(&env, &["lignes rouges"]);
     assert_ne!(successor, edited);
     assert!(
-        stale.contains(&format!("stale id [nrel:{edited}]: the passage changed; closest current passage: [nrel:{successor}]")),
+        stale.ends_with(&format!(
+            "stale id [nrel:{edited}]: the passage changed; closest current passage: [nrel:{successor}]"
+        )),
         "{stale}"
     );
 
-    // Notes with only good references pass.
+    // Notes whose references are all good pass.
+    let good_notes = env.dir.path().join("good.md");
     std::fs::write(
-        &path,
+        &good_notes,
         format!("Voir [nrel:{good}] et [nrel:{successor}].\n"),
     )
     .unwrap();
-    let run = env.run(&["check", path.to_str().unwrap()]);
+    let run = env.run(&["check", good_notes.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 2);
 }
