@@ -277,10 +277,12 @@ fn run_index(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
     writeln!(out, "{}", report.summary())?;
     writeln!(
         out,
-        "{}: {} documents, {} passages",
+        "{}: {} documents, {} passages (analysed this run: {} files, {} passages)",
         dirs.index.display(),
         report.documents,
-        report.passages
+        report.passages,
+        report.analysed_files,
+        report.analysed_passages
     )?;
     Ok(ExitCode::from(FOUND))
 }

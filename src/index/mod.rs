@@ -259,7 +259,8 @@ pub(crate) fn check_not_foreign(dir: &Path) -> Result<()> {
             message: "not a directory; choose another --index directory".into(),
         });
     }
-    if dir.join(META_FILE).exists() {
+    // An index, or one being built (the lock file is ours).
+    if dir.join(META_FILE).exists() || dir.join(LOCK_FILE).exists() {
         return Ok(());
     }
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;

@@ -65,8 +65,9 @@ pub struct UpdateReport {
     pub passages: u64,
     /// Passages analysed by this run.
     pub analysed_passages: u64,
-    /// Bytes of source text analysed by this run.
-    pub analysed_bytes: u64,
+    /// Files analysed by this run (renamed files are not: their passages
+    /// are kept).
+    pub analysed_files: usize,
     /// Why the whole index was rebuilt, if it was.
     pub rebuilt: Option<String>,
     /// Whether a commit was written.
@@ -109,8 +110,6 @@ pub trait Progress: Sync {
     fn advance(&self) {}
     /// All done.
     fn end(&self) {}
-    /// The update is committed.
-    fn done(&self, _report: &UpdateReport) {}
 }
 
 /// No progress display.
@@ -172,7 +171,6 @@ pub fn update(
         report.documents = base.documents();
         report.passages = base.passages();
         report.elapsed = started.elapsed();
-        progress.done(&report);
         return Ok((index, report));
     }
     let work = plan.added.len() + plan.changed.len() + plan.renamed.len();
@@ -192,7 +190,6 @@ pub fn update(
     }
     writer.wait_merging_threads()?;
     index.committed(state)?;
-    progress.done(&report);
     report.elapsed = started.elapsed();
     Ok((index, report))
 }
@@ -444,7 +441,7 @@ fn apply(
             writer.add_document(to_tantivy(&fields, &doc.meta, passage))?;
         }
         report.analysed_passages += doc.passages.len() as u64;
-        report.analysed_bytes += cand.file.size;
+        report.analysed_files += 1;
         files.insert(
             cand.file.rel.clone(),
             FileState {

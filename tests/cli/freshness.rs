@@ -86,6 +86,32 @@ fn index_reports_what_changed() {
     assert_eq!(sotchi[0]["doc"], "renomme");
     assert_eq!(sotchi[0]["date"], serde_json::Value::Null);
 
+    // A rename with the same content, and no manifest entry, is not
+    // analysed again.
+    std::fs::rename(
+        env.corpus().join("renomme.txt"),
+        env.corpus().join("archives-2011.txt"),
+    )
+    .unwrap();
+    let run = env.run(&["index"]);
+    assert!(
+        run.stdout
+            .contains("0 added, 0 changed, 1 renamed, 0 removed, 4 unchanged"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("(analysed this run: 0 files, 0 passages)"),
+        "{}",
+        run.stdout
+    );
+    let sotchi = env.hits(&["Sotchi", "--no-refresh"]);
+    assert_eq!(
+        (sotchi[0]["path"].as_str(), sotchi[0]["doc"].as_str()),
+        (Some("archives-2011.txt"), Some("archives-2011"))
+    );
+
     let full = env.run(&["index", "--full"]);
     assert!(
         full.stdout
