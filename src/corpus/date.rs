@@ -151,35 +151,29 @@ fn month_number(name: &str) -> Option<u8> {
 /// (`18 octobre 2021`, `1er novembre 2021`, `04 Dec. 2009`,
 /// `December 4, 2009`).
 pub fn find_date(line: &str) -> Option<PartialDate> {
-    static DMY: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
-        Regex::new(r"(?i)\b(\d{1,2})(?:er)?\s+([a-zéûè]{3,9}\.?)\s+(\d{4})\b").expect("valid regex")
-    });
-    static MDY: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
-        Regex::new(r"(?i)\b([a-z]{3,9}\.?)\s+(\d{1,2}),?\s+(\d{4})\b").expect("valid regex")
-    });
-    for caps in DMY.captures_iter(line) {
-        if let (Some(month), Ok(day), Ok(year)) = (
-            month_number(&caps[2]),
-            caps[1].parse::<u8>(),
-            caps[3].parse::<u16>(),
-        ) {
-            if let Some(date) = PartialDate::new(year, Some(month), Some(day)) {
-                return Some(date);
-            }
-        }
-    }
-    for caps in MDY.captures_iter(line) {
-        if let (Some(month), Ok(day), Ok(year)) = (
-            month_number(&caps[1]),
-            caps[2].parse::<u8>(),
-            caps[3].parse::<u16>(),
-        ) {
-            if let Some(date) = PartialDate::new(year, Some(month), Some(day)) {
-                return Some(date);
-            }
-        }
-    }
-    None
+    // Day, month, year: the capture group of each in the pattern.
+    static PATTERNS: std::sync::LazyLock<[(Regex, [usize; 3]); 2]> =
+        std::sync::LazyLock::new(|| {
+            [
+                (
+                    Regex::new(r"(?i)\b(\d{1,2})(?:er)?\s+([a-zéûè]{3,9}\.?)\s+(\d{4})\b")
+                        .expect("valid regex"),
+                    [1, 2, 3],
+                ),
+                (
+                    Regex::new(r"(?i)\b([a-z]{3,9}\.?)\s+(\d{1,2}),?\s+(\d{4})\b")
+                        .expect("valid regex"),
+                    [2, 1, 3],
+                ),
+            ]
+        });
+    PATTERNS.iter().find_map(|(pattern, [d, m, y])| {
+        pattern.captures_iter(line).find_map(|caps| {
+            let month = month_number(&caps[*m])?;
+            let day = caps[*d].parse().ok()?;
+            PartialDate::new(caps[*y].parse().ok()?, Some(month), Some(day))
+        })
+    })
 }
 
 #[cfg(test)]

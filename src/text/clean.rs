@@ -25,7 +25,7 @@
 //! The wording itself is kept: quotes, apostrophes and spaces stay as they
 //! are in the source; normalising them is the analyzers' job.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -184,8 +184,16 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:page|p\.)\s*\d+(?:\s*(?:/|sur|of|de)\s*\d+)?$|^[-–—]\s*\d+\s*[-–—]$")
+        .expect("valid regex")
+});
 static WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\p{L}+(?:-\p{L}+)*").expect("valid regex"));
+
+/// A short line found this many times in a document is a running head or
+/// foot, not text.
+const RUNNING_HEAD_REPEATS: usize = 3;
 
 /// Prefixes that combine with a hyphen (`euro-atlantique`, `russo-géorgien`).
 const HYPHEN_PREFIXES: [&str; 8] = ["ex", "non", "post", "pré", "anti", "néo", "vice", "mi"];
@@ -275,6 +283,23 @@ struct Cleaner<'a> {
 /// Cleans a document's text into blocks.
 pub fn clean(text: &str) -> Vec<Block> {
     let lines: Vec<&str> = text.lines().collect();
+    // Running heads and feet: short lines repeated on page after page.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for line in &lines {
+        let t = line.trim();
+        if !t.is_empty() && t.chars().count() <= 80 {
+            *counts.entry(t).or_default() += 1;
+        }
+    }
+    let running: HashSet<&str> = counts
+        .into_iter()
+        .filter(|(line, n)| *n >= RUNNING_HEAD_REPEATS && !line.ends_with(['.', ':', ';']))
+        .map(|(line, _)| line)
+        .collect();
+    let lines: Vec<&str> = lines
+        .into_iter()
+        .map(|l| if running.contains(l.trim()) { "" } else { l })
+        .collect();
     let mut cleaner = Cleaner {
         vocab: Vocabulary::of(&lines),
         footnotes: footnote_calls(&lines),
@@ -351,7 +376,10 @@ impl Cleaner<'_> {
                 self.push_block(BlockKind::Heading, &caps[2], line_no);
                 continue;
             }
-            let page_start = raw.starts_with(' ') && !raw.starts_with("    ");
+            // pdftotext marks a page with a form feed; some extractions
+            // with a leading space.
+            let page_start =
+                raw.starts_with('\x0C') || (raw.starts_with(' ') && !raw.starts_with("    "));
             let closed = self.current.as_ref().is_none_or(|c| c.is_closed());
             if CAPTION_START.is_match(raw) && (first_of_group || page_start || closed) {
                 self.flush();
@@ -605,8 +633,9 @@ impl Cleaner<'_> {
 /// Lines that carry no text: page numbers, lone punctuation, `* * *`,
 /// empty bullets.
 fn is_debris(line: &str) -> bool {
-    !line.chars().any(char::is_alphabetic)
-        && (line.chars().all(|c| !c.is_alphanumeric()) || line.chars().count() <= 4)
+    (!line.chars().any(char::is_alphabetic)
+        && (line.chars().all(|c| !c.is_alphanumeric()) || line.chars().count() <= 4))
+        || PAGE_NUMBER.is_match(line)
 }
 
 /// Mostly numbers: a table row.

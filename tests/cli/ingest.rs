@@ -269,3 +269,32 @@ fn every_piece_of_a_passage_knows_its_line() {
     let at = sotchi.text.find("réunis à Sotchi").unwrap();
     assert_eq!(sotchi.line_range(at, at + 5), (63, 63));
 }
+
+#[test]
+fn running_heads_page_numbers_and_form_feeds() {
+    // The 2011 article as pdftotext lays it out: a running head on every
+    // page, page numbers, form feeds, a paragraph cut by the page break.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cli/fixtures/pdf-extraction.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    let blocks = clean(&text);
+    let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(texts.len(), 3, "{texts:#?}");
+    assert_eq!(
+        texts[0],
+        "Toutefois, très vite, après cette brusque détérioration des relations entre l’OTAN et la Russie, \
+         certains membres de l’Alliance, comme l’Allemagne et la France, commencent à rétablir des relations \
+         avec Moscou. En septembre 2008, lors d’une réunion informelle de l’OTAN, les ministres de la Défense \
+         expriment leur volonté de poursuivre la coopération avec la Russie dans certains domaines d’intérêt \
+         commun. Le « retour » de la Russie sur la scène internationale s’explique principalement par deux facteurs."
+    );
+    assert_eq!(blocks[0].line_range(0, texts[0].len()), (3, 17));
+    assert_eq!(
+        (blocks[1].kind, texts[1]),
+        (
+            BlockKind::Heading,
+            "La guerre russo-géorgienne et ses conséquences"
+        )
+    );
+    assert!(texts[2].contains("comme une puissance majeure"));
+}
