@@ -56,14 +56,16 @@ pub struct Extracted {
     pub date: Option<PartialDate>,
 }
 
+// Letters are matched as Latin script (ASCII, Latin-1, œ): Unicode classes
+// take a millisecond each to compile, in a process that may live 10 ms.
 static HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$").expect("valid regex"));
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:[Pp]ar|[Bb]y)\s+(\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})\s*$")
+    Regex::new(r"^\s*(?:[Pp]ar|[Bb]y)\s+([A-ZÀ-ÖØ-ÞŒ][A-Za-zÀ-ÖØ-öø-ÿŒœ.'’-]*(?:\s+[A-ZÀ-ÖØ-ÞŒ][A-Za-zÀ-ÖØ-öø-ÿŒœ.'’-]*){0,3})\s*$")
         .expect("valid regex")
 });
 static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(\p{Lu}\p{Ll}+(?:[- ]\p{Lu}\p{Ll}+)?)\s+(\p{Lu}{2,}(?:[- ]\p{Lu}{2,})?)\s*$")
+    Regex::new(r"^\s*([A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿœ]+(?:[- ][A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿœ]+)?)\s+([A-ZÀ-ÖØ-ÞŒ]{2,}(?:[- ][A-ZÀ-ÖØ-ÞŒ]{2,})?)\s*$")
         .expect("valid regex")
 });
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {

@@ -171,7 +171,7 @@ static MD_EMPHASIS: LazyLock<Regex> = LazyLock::new(|| {
 static FOOTNOTE_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(\d{1,3})\s+(\S.*)$").expect("valid regex"));
 static FOOTNOTE_CALL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([\p{Ll}»)])(\d{1,3})([.,;:)–]|\s|$)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"([a-zß-öø-ÿœ»)])(\d{1,3})([.,;:)–]|\s|$)").expect("valid regex"));
 static CAPTION_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^\s*(?:Figure|Fig\.|Tableau|Table|Graphique|Carte|Encadré|Photo|Illustration)\s+\d+\b",
@@ -188,8 +188,9 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:page|p\.)\s*\d+(?:\s*(?:/|sur|of|de)\s*\d+)?$|^[-–—]\s*\d+\s*[-–—]$")
         .expect("valid regex")
 });
-static WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\p{L}+(?:-\p{L}+)*").expect("valid regex"));
+static WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]+(?:-[A-Za-zÀ-ÖØ-öø-ÿŒœ]+)*").expect("valid regex")
+});
 
 /// A short line found this many times in a document is a running head or
 /// foot, not text.
