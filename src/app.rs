@@ -19,8 +19,8 @@ use nrel_search::search::{self, SearchOptions};
 use nrel_search::{corpus::SourceMeta, Error, Warning};
 
 use crate::cli::{
-    BibArgs, CheckArgs, CiteArgs, CiteFormat, Cli, Command, Dirs, IndexArgs, SearchArgs, ShowArgs,
-    WatchArgs,
+    BibArgs, BibFormat, CheckArgs, CiteArgs, CiteFormat, Cli, Command, Dirs, IndexArgs, SearchArgs,
+    ShowArgs, WatchArgs,
 };
 
 /// Exit status when something was found / all is well.
@@ -57,12 +57,20 @@ fn clap_error(e: clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
+            // clap's first line, with the argument it names when that is
+            // on the next line ("…were not provided:\n  <ID>").
             let rendered = e.render().to_string();
-            let first = rendered
-                .lines()
-                .find(|l| !l.trim().is_empty())
+            let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+            let mut first = lines
+                .next()
                 .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
+                .trim_start_matches("error: ")
+                .to_owned();
+            if first.ends_with(':') {
+                if let Some(next) = lines.next() {
+                    first = format!("{first} {next}");
+                }
+            }
             eprintln!("nrel-search: error: {first} (see nrel-search --help)");
             ExitCode::from(2)
         }
@@ -547,10 +555,10 @@ fn run_bib(dirs: &Dirs, args: BibArgs) -> Result<ExitCode> {
     let metas = index.documents()?;
     let mut out = io::stdout().lock();
     match args.format {
-        CiteFormat::CslJson => {
+        BibFormat::CslJson => {
             writeln!(out, "{}", cite::csl_json(&metas.iter().collect::<Vec<_>>()))?
         }
-        CiteFormat::Bibtex => {
+        BibFormat::Bibtex => {
             for (i, m) in metas.iter().enumerate() {
                 if i > 0 {
                     writeln!(out)?;
@@ -558,22 +566,21 @@ fn run_bib(dirs: &Dirs, args: BibArgs) -> Result<ExitCode> {
                 write!(out, "{}", cite::bibtex(m))?;
             }
         }
-        other => bail!(
-            "invalid value for --format: bib exports bibtex or csl-json, not {}",
-            format!("{other:?}").to_lowercase()
-        ),
     }
     Ok(ExitCode::from(FOUND))
 }
 
 fn run_check(dirs: &Dirs, args: CheckArgs) -> Result<ExitCode> {
+    let mut texts = Vec::with_capacity(args.notes.len());
+    for path in &args.notes {
+        texts.push(std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?);
+    }
     let index = open_fresh(dirs, false)?;
     let mut out = io::stdout().lock();
     let mut all_ok = true;
     let mut total = 0;
-    for path in &args.notes {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        for reference in notes::check(&index, &text)? {
+    for (path, text) in args.notes.iter().zip(&texts) {
+        for reference in notes::check(&index, text)? {
             total += 1;
             let place = format!("{}:{}", path.display(), reference.line);
             match &reference.status {

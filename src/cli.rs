@@ -176,11 +176,20 @@ pub struct CiteArgs {
     pub trim: Option<String>,
 }
 
+/// Bibliography formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BibFormat {
+    /// BibTeX (biblatex) entries.
+    Bibtex,
+    /// A CSL-JSON array.
+    CslJson,
+}
+
 #[derive(Args, Debug)]
 pub struct BibArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "bibtex")]
-    pub format: CiteFormat,
+    pub format: BibFormat,
 }
 
 #[derive(Args, Debug)]

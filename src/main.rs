@@ -13,7 +13,12 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("nrel-search: error: {err:#}");
+            // The library's errors say everything on their own; others
+            // (I/O on stdout, …) get their causes appended.
+            match err.downcast_ref::<nrel_search::Error>() {
+                Some(e) => eprintln!("nrel-search: error: {e}"),
+                None => eprintln!("nrel-search: error: {err:#}"),
+            }
             ExitCode::from(2)
         }
     }

@@ -99,6 +99,16 @@ fn bad_arguments() {
     assert_one_error(&env.run(&[]), "no query given");
     assert_one_error(&env.run(&["OTAN", "-n", "0"]), "--limit");
     assert_one_error(&env.run(&["OTAN", "--bogus"]), "--bogus");
+    assert_one_error(&env.run(&["show"]), "<ID>");
+    assert_one_error(&env.run(&["bib", "--format", "markdown"]), "--format");
+    let run = env.run(&["check", "absent.md"]);
+    assert_one_error(&run, "absent.md: No such file or directory");
+    assert_eq!(
+        run.stderr.matches("No such file").count(),
+        1,
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
