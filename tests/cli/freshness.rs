@@ -122,6 +122,31 @@ fn index_reports_what_changed() {
 }
 
 #[test]
+fn documents_with_the_same_key_are_kept_apart() {
+    let env = Env::seed();
+    env.write(
+        "veille/note.txt",
+        "Le zeppelin de la note en texte survole la Baltique en 2021.",
+    );
+    env.write(
+        "veille/note.md",
+        "# Note\n\nLe zeppelin de la note en Markdown survole la mer du Nord.",
+    );
+    let run = env.run(&["index"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("veille/note.txt: document key 'veille-note' is taken by another file; using 'veille-note-2'"), "{}", run.stderr);
+    let hits = env.hits(&["zeppelin", "--no-refresh"]);
+    let mut keys = docs(&hits);
+    keys.sort();
+    assert_eq!(keys, ["veille-note", "veille-note-2"]);
+    // Each can be deleted without touching the other.
+    std::fs::remove_file(env.corpus().join("veille/note.md")).unwrap();
+    assert_eq!(env.run(&["index"]).code, 0);
+    let hits = env.hits(&["zeppelin", "--no-refresh"]);
+    assert_eq!(docs(&hits), ["veille-note-2"]);
+}
+
+#[test]
 fn a_search_refreshes_a_stale_index() {
     let env = Env::seed();
     assert_eq!(env.run(&["index"]).code, 0);
