@@ -10,7 +10,7 @@ use tantivy::query::{
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{TantivyDocument, Term};
+use tantivy::{TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{self, tokens};
 use crate::corpus::{PartialDate, SourceMeta};
@@ -122,9 +122,8 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         ]));
     }
 
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query.box_clone())];
-    let mut filter =
-        |q: Box<dyn Query>| clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+    let mut filters: Vec<Box<dyn Query>> = Vec::new();
+    let mut filter = |q: Box<dyn Query>| filters.push(Box::new(ConstScoreQuery::new(q, 0.0)));
     if let Some(lang) = options.lang {
         filter(term_query(Term::from_field_text(fields.lang, lang.code())));
     }
@@ -160,13 +159,29 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             filter(term_query(Term::from_field_text(fields.source, &word)));
         }
     }
-    let full_query = BooleanQuery::new(clauses);
+    let with_filters = |query: &dyn Query| {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query.box_clone())];
+        clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
+        BooleanQuery::new(clauses)
+    };
 
     let searcher = index.searcher();
-    let top = searcher.search(
-        &full_query,
-        &TopDocs::with_limit(options.limit.max(1)).order_by_score(),
-    )?;
+    let collector = TopDocs::with_limit(options.limit.max(1)).order_by_score();
+    let top = match searcher.search(&with_filters(&*query), &collector) {
+        // The parser lets through some clauses that cannot run (`name:*` on
+        // a field the index lacks or cannot list); such a query is searched
+        // as plain words.
+        Err(e @ (TantivyError::FieldNotFound(_) | TantivyError::SchemaError(_))) => {
+            let words = plain_words(query_text);
+            results.warnings.push(Warning::general(format!(
+                "query not understood ({}); searching for the words: {words}",
+                crate::index::one_line(&e.to_string())
+            )));
+            query = parser.parse_query_lenient(&words).0;
+            searcher.search(&with_filters(&*query), &collector)?
+        }
+        other => other?,
+    };
     let mut generators = Vec::new();
     for lang in Lang::ALL {
         let mut generator = SnippetGenerator::create(&searcher, &*query, fields.text_for(lang))?;

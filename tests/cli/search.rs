@@ -205,6 +205,17 @@ fn malformed_query_falls_back_with_a_warning() {
         run.stderr
     );
     assert_eq!(run.json()[0]["doc"], "otan-russie-2011");
+    // Clauses the parser accepts but the index cannot run.
+    for query in ["Sotchi auteur:*", "Sotchi text_fr:*"] {
+        let run = env.run(&["--json", query]);
+        assert_eq!(run.code, 0, "{query}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("warning: query not understood"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(run.json()[0]["doc"], "otan-russie-2011");
+    }
 }
 
 #[test]
