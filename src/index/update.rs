@@ -298,9 +298,23 @@ fn apply(
     let mut keys: HashSet<String> = files.values().map(|f| f.key.clone()).collect();
     report.unchanged = files.len();
 
+    // Changed files come first, so that they keep their keys before new
+    // files are given theirs.
+    let mut to_analyse: Vec<(Candidate, Origin)> = changed
+        .into_iter()
+        .map(|c| {
+            let old = base.files.get(&c.file.rel).cloned();
+            (c, old.map_or(Origin::Added, Origin::Changed))
+        })
+        .collect();
+    // Their keys are reserved for them.
+    for (_, origin) in &to_analyse {
+        if let Origin::Changed(old) = origin {
+            keys.insert(old.key.clone());
+        }
+    }
     // Renames: passages read back from the index, no analysis, unless the
     // manifest says something else of the new path.
-    let mut to_analyse: Vec<(Candidate, Origin)> = Vec::new();
     let mut moved = Vec::new();
     for (old_rel, old, cand) in renamed {
         if cand.meta_hash == old.meta_hash {
@@ -311,13 +325,8 @@ fn apply(
         }
     }
     to_analyse.extend(added.into_iter().map(|c| (c, Origin::Added)));
-    to_analyse.extend(changed.into_iter().map(|c| {
-        let old = base.files.get(&c.file.rel).cloned();
-        (c, old.map_or(Origin::Added, Origin::Changed))
-    }));
-    for (rel, old) in &removed {
+    for (_, old) in &removed {
         writer.delete_term(Term::from_field_text(fields.doc, &old.key));
-        let _ = rel;
     }
     report.removed += removed.len();
 
@@ -416,6 +425,7 @@ fn apply(
         };
         match &origin {
             Origin::Changed(old) => {
+                keys.remove(&old.key);
                 if !old.key.is_empty() {
                     let before = index.document_passages(&old.key)?;
                     retire(&mut retired, before, &doc);
