@@ -7,6 +7,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::date::{find_date, PartialDate};
+use super::front_matter;
 use super::manifest::ManifestEntry;
 use crate::lang::Lang;
 
@@ -48,12 +49,19 @@ impl SourceMeta {
 /// Metadata read from a document's own text.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Extracted {
-    /// First heading, or a title-like first line.
+    /// From the front matter, else the first heading or a title-like first
+    /// line.
     pub title: Option<String>,
-    /// From a byline (`par Sophie Momzikoff`) or a signature line.
-    pub author: Option<String>,
-    /// From a publication line (`Publié le 18 octobre 2021`).
+    /// From the front matter, else a byline (`par Sophie Momzikoff`) or a
+    /// signature line.
+    pub authors: Vec<String>,
+    /// From the front matter, else a publication line (`Publié le 18
+    /// octobre 2021`).
     pub date: Option<PartialDate>,
+    /// From the front matter.
+    pub url: Option<String>,
+    /// From the front matter.
+    pub publisher: Option<String>,
 }
 
 // Letters are matched as Latin script (ASCII, Latin-1, œ): Unicode classes
@@ -83,7 +91,12 @@ const TAIL_LINES: usize = 6;
 
 /// Reads title, author and publication date from a document's text.
 pub fn extract(text: &str) -> Extracted {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let front = front_matter::parse(text).unwrap_or_default();
+    let lines: Vec<&str> = text
+        .lines()
+        .skip(front.lines)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     let head = &lines[..lines.len().min(HEAD_LINES)];
     let mut out = Extracted::default();
 
@@ -94,7 +107,7 @@ pub fn extract(text: &str) -> Extracted {
         .enumerate()
         .find_map(|(i, l)| BYLINE.captures(l).map(|c| (i, c)))
     {
-        out.author = Some(caps[1].to_owned());
+        out.authors = vec![caps[1].to_owned()];
         if (1..=3).contains(&i) {
             let title = head[..i]
                 .iter()
@@ -110,13 +123,18 @@ pub fn extract(text: &str) -> Extracted {
             .find_map(|l| HEADING.captures(l).map(|c| c[1].to_owned()))
             .or_else(|| head.first().and_then(|l| title_like(l)));
     }
-    if out.author.is_none() {
+    if out.authors.is_empty() {
         let tail = &lines[lines.len().saturating_sub(TAIL_LINES)..];
-        out.author = tail.iter().rev().find_map(|l| {
-            SIGNATURE
-                .captures(l)
-                .map(|c| format!("{} {}", &c[1], title_case(&c[2])))
-        });
+        out.authors = tail
+            .iter()
+            .rev()
+            .find_map(|l| {
+                SIGNATURE
+                    .captures(l)
+                    .map(|c| format!("{} {}", &c[1], title_case(&c[2])))
+            })
+            .into_iter()
+            .collect();
     }
     out.date = dateline(head, &PUBLISHED)
         .or_else(|| {
@@ -125,6 +143,16 @@ pub fn extract(text: &str) -> Extracted {
                 .find_map(|l| find_date(l))
         })
         .or_else(|| dateline(head, &UPDATED));
+    // What the front matter says comes first.
+    if front.title.is_some() {
+        out.title = front.title;
+    }
+    if !front.authors.is_empty() {
+        out.authors = front.authors;
+    }
+    out.date = front.date.or(out.date);
+    out.url = front.url;
+    out.publisher = front.publisher;
     out
 }
 
@@ -193,7 +221,7 @@ impl SourceMeta {
     ) -> SourceMeta {
         let entry = entry.cloned().unwrap_or_default();
         let authors = if entry.authors.is_empty() {
-            extracted.author.into_iter().collect()
+            extracted.authors
         } else {
             entry.authors
         };
@@ -202,9 +230,9 @@ impl SourceMeta {
             path: path.to_owned(),
             title: entry.title.or(extracted.title),
             authors,
-            publisher: entry.publisher,
+            publisher: entry.publisher.or(extracted.publisher),
             date: entry.date.or(extracted.date),
-            url: entry.url,
+            url: entry.url.or(extracted.url),
             lang: entry.lang,
             kind: entry.kind,
             container: entry.container,
@@ -228,13 +256,13 @@ mod tests {
             Some("Relations Russie-Otan très tendues : que se passe-t-il ?")
         );
         assert_eq!(m.date.unwrap().to_string(), "2021-10-18");
-        assert_eq!(m.author.as_deref(), Some("Aurélie Loek"));
+        assert_eq!(m.authors, ["Aurélie Loek"]);
     }
 
     #[test]
     fn byline_gives_author_and_title() {
         let m = extract(" Alliances et coopérations sécuritaires \nau sein de l’espace postsoviétique\npar Sophie Momzikoff\n\nTrente ans après…");
-        assert_eq!(m.author.as_deref(), Some("Sophie Momzikoff"));
+        assert_eq!(m.authors, ["Sophie Momzikoff"]);
         assert_eq!(
             m.title.as_deref(),
             Some("Alliances et coopérations sécuritaires au sein de l’espace postsoviétique")
@@ -248,6 +276,19 @@ mod tests {
         assert_eq!(m.date.unwrap().to_string(), "2009-12-04");
         let m = extract("Titre\n\nMis à jour le 7 décembre 2009\n");
         assert_eq!(m.date.unwrap().to_string(), "2009-12-07");
+    }
+
+    #[test]
+    fn front_matter_comes_first() {
+        let m = extract("---\ntitle: Relations avec la Russie\nsource: https://www.nato.int/x.htm\nsite_name: OTAN\npublished: 2022-01-14\n---\n\n## Les relations OTAN-Russie\n\nPublié le 3 mars 2020\n");
+        assert_eq!(m.title.as_deref(), Some("Relations avec la Russie"));
+        assert_eq!(m.url.as_deref(), Some("https://www.nato.int/x.htm"));
+        assert_eq!(m.publisher.as_deref(), Some("OTAN"));
+        assert_eq!(m.date.unwrap().to_string(), "2022-01-14");
+        let plain =
+            extract("---\ntags: [a]\n---\n## Les relations OTAN-Russie\n\nPublié le 3 mars 2020\n");
+        assert_eq!(plain.title.as_deref(), Some("Les relations OTAN-Russie"));
+        assert_eq!(plain.date.unwrap().to_string(), "2020-03-03");
     }
 
     #[test]

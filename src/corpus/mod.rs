@@ -2,6 +2,7 @@
 
 pub mod date;
 pub mod decode;
+pub mod front_matter;
 pub mod manifest;
 pub mod meta;
 

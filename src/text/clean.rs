@@ -297,9 +297,18 @@ pub fn clean(text: &str) -> Vec<Block> {
         .filter(|(line, n)| *n >= RUNNING_HEAD_REPEATS && !line.ends_with(['.', ':', ';']))
         .map(|(line, _)| line)
         .collect();
+    // Front matter is metadata, read elsewhere.
+    let front = crate::corpus::front_matter::parse(text).map_or(0, |f| f.lines);
     let lines: Vec<&str> = lines
         .into_iter()
-        .map(|l| if running.contains(l.trim()) { "" } else { l })
+        .enumerate()
+        .map(|(i, l)| {
+            if i < front || running.contains(l.trim()) {
+                ""
+            } else {
+                l
+            }
+        })
         .collect();
     let mut cleaner = Cleaner {
         vocab: Vocabulary::of(&lines),

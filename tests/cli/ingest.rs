@@ -186,7 +186,7 @@ fn page_debris_and_metadata_lines_are_dropped() {
 fn metadata_from_the_texts() {
     let tf1 = extract(&source(TF1));
     assert_eq!(tf1.date.unwrap().to_string(), "2021-10-18");
-    assert_eq!(tf1.author.as_deref(), Some("Aurélie Loek"));
+    assert_eq!(tf1.authors, ["Aurélie Loek"]);
     assert_eq!(
         tf1.title.as_deref(),
         Some("Relations Russie-Otan très tendues : que se passe-t-il entre Moscou et l'Alliance atlantique ?")
@@ -198,14 +198,14 @@ fn metadata_from_the_texts() {
         Some("L’OTAN et la Russie conviennent de faire progresser leur partenariat")
     );
     let momzikoff = extract(&source(MOMZIKOFF));
-    assert_eq!(momzikoff.author.as_deref(), Some("Sophie Momzikoff"));
+    assert_eq!(momzikoff.authors, ["Sophie Momzikoff"]);
     assert_eq!(momzikoff.date, None);
     let page = extract(&source(NATO_PAGE));
     assert_eq!(page.title.as_deref(), Some("Les relations OTAN-Russie"));
     let article = extract(&source(ARTICLE_2011));
     assert_eq!(
-        (article.title, article.author, article.date),
-        (None, None, None)
+        (article.title, article.authors.len(), article.date),
+        (None, 0, None)
     );
 }
 

@@ -252,3 +252,48 @@ fn doc_and_source_filters() {
             .into()
     );
 }
+
+#[test]
+fn saved_web_page_front_matter_gives_metadata() {
+    let env = Env::seed();
+    env.write(
+        "web/relations-russie.md",
+        "---\n\
+         title: \"Relations avec la Russie\"\n\
+         source: https://www.nato.int/cps/fr/natohq/topics_50090.htm\n\
+         author:\n  - \"[[OTAN]]\"\n\
+         published: 2022-01-14T10:00:00+01:00\n\
+         site_name: NATO\n\
+         ---\n\
+         \n\
+         ## Réaction au conflit\n\
+         \n\
+         Le dirigeable zeppelin des Alliés survole la mer Noire, selon une [dépêche](https://example.org/depeche) \
+         de l’agence, avant la réunion du Conseil.\n",
+    );
+    let hits = env.hits(&["zeppelin"]);
+    assert_eq!(hits.len(), 1);
+    let hit = &hits[0];
+    assert_eq!(hit["title"], "Relations avec la Russie");
+    assert_eq!(
+        hit["url"],
+        "https://www.nato.int/cps/fr/natohq/topics_50090.htm"
+    );
+    assert_eq!(hit["source"], "NATO");
+    assert_eq!(hit["author"], "OTAN");
+    assert_eq!(hit["date"], "2022-01-14");
+    assert_eq!(
+        (hit["line_start"].as_u64(), hit["line_end"].as_u64()),
+        (Some(10), Some(12))
+    );
+    let text = field(hit, "text");
+    assert!(
+        text.starts_with("Réaction au conflit\n\nLe dirigeable zeppelin"),
+        "{text}"
+    );
+    assert!(text.contains("selon une dépêche de l’agence"), "{text}");
+    assert!(
+        !text.contains("title:") && !text.contains("https://"),
+        "{text}"
+    );
+}
