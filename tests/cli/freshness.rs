@@ -294,8 +294,12 @@ fn a_killed_run_leaves_the_previous_index_usable() {
     assert_eq!(first.code, 0, "{}", first.stderr);
     let before = env.hits(&["Sotchi", "-n", "500", "--no-refresh"]).len();
     assert!(before > 30);
-    // Kill a full rebuild at several points of its run.
-    for delay in [30, 120, 300] {
+    // How long a full rebuild takes here, to kill the next ones in the middle.
+    let started = std::time::Instant::now();
+    assert_eq!(env.run(&["index", "--full"]).code, 0);
+    let full = started.elapsed();
+    let mut interrupted = 0;
+    for fraction in [0.1, 0.4, 0.7, 0.9] {
         let mut child = env
             .cmd()
             .args(["index", "--full"])
@@ -303,12 +307,19 @@ fn a_killed_run_leaves_the_previous_index_usable() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(delay));
+        std::thread::sleep(full.mul_f64(fraction));
+        if child.try_wait().unwrap().is_none() {
+            interrupted += 1;
+        }
         child.kill().unwrap();
         child.wait().unwrap();
         let hits = env.hits(&["Sotchi", "-n", "500", "--no-refresh"]);
-        assert_eq!(hits.len(), before, "after a kill at {delay} ms");
+        assert_eq!(hits.len(), before, "after a kill at {fraction} of a run");
     }
+    assert!(
+        interrupted >= 2,
+        "only {interrupted} runs were killed before they ended"
+    );
     // A change, an interrupted update, then a good run.
     env.write("copies/9999.txt", "Le zeppelin de Sotchi.");
     let mut child = env
