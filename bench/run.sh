@@ -78,7 +78,7 @@ measure() { # NAME CORPUS QUERY...
     hyperfine -N -w 3 -r 30 -i --export-json "$results/$name-query.json" "${queries[@]}" >/dev/null
     hyperfine -N -w 3 -r 30 --export-json "$results/$name-status.json" "$bin status" >/dev/null
     hyperfine -N -w 3 -r 30 -i --export-json "$results/$name-fresh-search.json" "$bin -n 10 \"$1\"" >/dev/null
-    local target; target=$(find "$corpus" -type f -name '*.txt' | sort | head -1)
+    local target; target=$(find "$corpus" -type f -name '*.txt' | sort | awk 'NR == 1')
     cp "$target" "$work/saved"
     hyperfine -N -w 1 -r 10 \
         --prepare "sh -c 'cp $work/saved $target; echo \"Ligne ajoutée \$\$.\" >> $target'" \
@@ -113,6 +113,7 @@ lines = [
     "(largest resident set) from GNU time. The index is in the page cache.",
     "",
 ]
+measured = {}
 for name, title in [("seed", "Seed corpus (`corpus/`)"), ("large", "Larger corpus: Debian Administrator's Handbook (fr, en) and manual pages (fr, en)")]:
     facts = open(os.path.join(results, f"{name}.facts")).read().split()
     files, nbytes, size_kb, peak = int(facts[1]), int(facts[2]), int(facts[3]), int(facts[4])
@@ -123,6 +124,7 @@ for name, title in [("seed", "Seed corpus (`corpus/`)"), ("large", "Larger corpu
     st_med, st_max = stats(load(f"{name}-status.json"))
     fs_med, fs_max = stats(load(f"{name}-fresh-search.json"))
     one_med, one_max = stats(load(f"{name}-one-change.json"))
+    measured[name] = dict(files=files, search=q_med, cores=cores, peak=peak, one=100 * one_med / index_med, check=st_med)
     lines += [
         f"## {title}",
         "",
@@ -138,15 +140,27 @@ for name, title in [("seed", "Seed corpus (`corpus/`)"), ("large", "Larger corpu
         f"| search, `--no-refresh` ({len(load(f'{name}-query.json'))} queries; the check still runs, to warn) | {q_med:.1f} ms median, {q_max:.1f} ms worst |",
         f"| search with the freshness check (nothing changed) | {fs_med:.1f} ms median, {fs_max:.1f} ms worst |",
         f"| freshness check alone (`status`, nothing changed) | {st_med:.1f} ms median, {st_max:.1f} ms worst |",
-        f"| re-index after one file changed (`index`) | {one_med:.0f} ms median, {one_max:.0f} ms worst ({100 * one_med / index_med:.1f} % of a full build) |",
+        f"| re-index after one file changed (`index`) | {one_med:.0f} ms median, {one_max:.0f} ms worst ({100 * one_med / index_med:.2f} % of a full build) |",
         "",
     ]
+seed, large = measured["seed"], measured["large"]
+def verdict(ok):
+    return "met" if ok else "**not met**"
 lines += [
     "## Targets",
     "",
-    "- whole-process search: median ≤ 5 ms on the seed corpus, ≤ 30 ms on the larger one;",
-    "- indexing uses both cores; peak memory while indexing ≤ 500 MB;",
-    "- one changed file costs under 2 % of a full build; the no-change check stays under 20 ms for 1,000 files.",
+    "| target | measured | |",
+    "| --- | --- | --- |",
+    f"| search median ≤ 5 ms, seed corpus | {seed['search']:.1f} ms | {verdict(seed['search'] <= 5)} |",
+    f"| search median ≤ 30 ms, larger corpus | {large['search']:.1f} ms | {verdict(large['search'] <= 30)} |",
+    f"| indexing uses both cores | {large['cores']:.2f} cores busy | {verdict(large['cores'] >= 1.6)} |",
+    f"| peak memory while indexing ≤ 500 MB | {max(seed['peak'], large['peak'])} MB | {verdict(max(seed['peak'], large['peak']) <= 500)} |",
+    f"| one changed file < 2 % of a full build ({large['files']} files) | {large['one']:.2f} % | {verdict(large['one'] < 2)} |",
+    f"| no-change check < 20 ms for 1,000 files ({large['files']} files) | {large['check']:.1f} ms | {verdict(large['check'] < 20)} |",
+    "",
+    "The re-index of one file is dominated by fixed costs that do not grow with",
+    "the change: the durable commit (fsync of the new segment and of the",
+    "record) and the freshness scan of the whole corpus.",
     "",
 ]
 open(out, "w").write("\n".join(lines))
