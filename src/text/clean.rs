@@ -188,6 +188,9 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:page|p\.)\s*\d+(?:\s*(?:/|sur|of|de)\s*\d+)?$|^[-–—]\s*\d+\s*[-–—]$")
         .expect("valid regex")
 });
+static FIGURE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:Réalisation|Crédits?|Photo|Infographie)\s*:").expect("valid regex")
+});
 static WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]+(?:-[A-Za-zÀ-ÖØ-öø-ÿŒœ]+)*").expect("valid regex")
 });
@@ -415,11 +418,9 @@ impl Cleaner<'_> {
                 }
             }
             if let Some(caps) = LIST_ITEM.captures(raw) {
-                if !CAPTION_START.is_match(raw) {
-                    self.flush();
-                    self.start(BlockKind::ListItem, &caps[1], line_no);
-                    continue;
-                }
+                self.flush();
+                self.start(BlockKind::ListItem, &caps[1], line_no);
+                continue;
             }
             // Text at the top of a page after a footnote or a figure starts
             // a block of its own, or resumes the paragraph left open.
@@ -450,8 +451,9 @@ impl Cleaner<'_> {
                     self.start(BlockKind::Paragraph, trimmed, line_no);
                     continue;
                 }
-                let after_credit = cur.kind == BlockKind::Caption
-                    && self.lines[i - 1].trim_start().starts_with("Réalisation");
+                // The maker's credit closes a figure: what follows is text.
+                let after_credit =
+                    cur.kind == BlockKind::Caption && FIGURE_END.is_match(self.lines[i - 1]);
                 if after_credit {
                     self.flush();
                     self.in_caption = false;
