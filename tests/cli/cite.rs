@@ -1,6 +1,6 @@
 //! Citations and notes checking, with golden outputs.
 
-use crate::harness::{field, Env};
+use crate::harness::{assert_contains, field, Env};
 
 /// The id of the first hit of a search.
 fn first_id(env: &Env, args: &[&str]) -> String {
@@ -102,12 +102,9 @@ fn check_notes_against_the_corpus() {
         "{}",
         lines[0]
     );
-    assert!(
-        lines[1].contains(&format!(
-            "notes.md:9: quote no longer matches the source [nrel:{altered}]"
-        )),
-        "{}",
-        lines[1]
+    assert_contains(
+        &lines[1],
+        &format!("notes.md:9: quote no longer matches the source [nrel:{altered}]"),
     );
     assert!(
         lines[1].ends_with("en session [-informelle-] {+formelle+} le 4 décembre 2009"),

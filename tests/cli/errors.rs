@@ -1,7 +1,7 @@
 //! Bad input: one clear line naming the culprit, exit 2, no panic; a bad
 //! file is reported and skipped while the rest is indexed.
 
-use crate::harness::{Env, Run};
+use crate::harness::{assert_contains, Env, Run};
 
 /// Exactly one line on stderr, an error naming `culprit`, exit 2.
 fn assert_one_error(run: &Run, culprit: &str) {
@@ -54,24 +54,13 @@ fn bad_files_are_reported_and_skipped() {
     .unwrap();
     let run = env.run(&["index"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("image.txt: binary file, not text; skipped"),
-        "{}",
-        run.stderr
+    assert_contains(&run.stderr, "image.txt: binary file, not text; skipped");
+    assert_contains(
+        &run.stderr,
+        "latin1.txt: not valid UTF-8; read as Windows-1252",
     );
-    assert!(
-        run.stderr
-            .contains("latin1.txt: not valid UTF-8; read as Windows-1252"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("dangling.txt: skipped"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stdout.contains("6 documents"), "{}", run.stdout);
+    assert_contains(&run.stderr, "dangling.txt: skipped");
+    assert_contains(&run.stdout, "6 documents");
     // The Windows-1252 text is searchable, with its characters right.
     let hits = env.hits(&["coeur antimissile", "--doc", "latin1"]);
     assert_eq!(hits.len(), 1);
@@ -159,17 +148,11 @@ fn manifest_errors() {
         "1",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("sources.toml: [2021-10-18-tf1-relations-russie-otan.txt] date ignored"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "sources.toml: [2021-10-18-tf1-relations-russie-otan.txt] date ignored",
     );
-    assert!(
-        run.stderr.contains("lang ignored: unknown language 'xx'"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "lang ignored: unknown language 'xx'");
     // The date then comes from the text itself.
     assert_eq!(run.json()[0]["date"], "2021-10-18");
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::harness::{docs, field, to_run, Env};
+use crate::harness::{assert_contains, docs, field, to_run, Env};
 
 const TF1: &str = "2021-10-18-tf1-relations-russie-otan.txt";
 const NEWS: &str = "2009-12-04-otan-conseil-otan-russie-partenariat.txt";
@@ -63,11 +63,9 @@ fn index_reports_what_changed() {
     .unwrap();
     let run = env.run(&["index"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("1 added, 1 changed, 1 renamed, 1 removed, 2 unchanged"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "1 added, 1 changed, 1 renamed, 1 removed, 2 unchanged",
     );
     let hits = env.hits(&["zeppelin", "--no-refresh"]);
     let found: std::collections::BTreeSet<String> = docs(&hits).into_iter().collect();
@@ -94,18 +92,11 @@ fn index_reports_what_changed() {
     )
     .unwrap();
     let run = env.run(&["index"]);
-    assert!(
-        run.stdout
-            .contains("0 added, 0 changed, 1 renamed, 0 removed, 4 unchanged"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "0 added, 0 changed, 1 renamed, 0 removed, 4 unchanged",
     );
-    assert!(
-        run.stdout
-            .contains("(analysed this run: 0 files, 0 passages)"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "(analysed this run: 0 files, 0 passages)");
     let sotchi = env.hits(&["Sotchi", "--no-refresh"]);
     assert_eq!(
         (sotchi[0]["path"].as_str(), sotchi[0]["doc"].as_str()),
@@ -113,12 +104,7 @@ fn index_reports_what_changed() {
     );
 
     let full = env.run(&["index", "--full"]);
-    assert!(
-        full.stdout
-            .contains("5 added, 0 changed, 0 removed, 0 unchanged"),
-        "{}",
-        full.stdout
-    );
+    assert_contains(&full.stdout, "5 added, 0 changed, 0 removed, 0 unchanged");
 }
 
 #[test]
@@ -134,7 +120,7 @@ fn documents_with_the_same_key_are_kept_apart() {
     );
     let run = env.run(&["index"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("veille/note.txt: document key 'veille-note' is taken by another file; using 'veille-note-2'"), "{}", run.stderr);
+    assert_contains(&run.stderr, "veille/note.txt: document key 'veille-note' is taken by another file; using 'veille-note-2'");
     let hits = env.hits(&["zeppelin", "--no-refresh"]);
     let mut keys = docs(&hits);
     keys.sort();
@@ -200,11 +186,9 @@ fn a_search_refreshes_a_stale_index() {
         .replace("publisher = \"TF1 Info\"", "publisher = \"TF1\"");
     env.write("sources.toml", manifest);
     let run = env.run(&["--json", "Lavrov", "--doc", "tf1-2021-10-18", "-n", "1"]);
-    assert!(
-        run.stderr
-            .contains("index refreshed: 0 added, 1 changed, 0 removed, 5 unchanged"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "index refreshed: 0 added, 1 changed, 0 removed, 5 unchanged",
     );
     assert_eq!(run.json()[0]["source"], "TF1");
 }
@@ -334,7 +318,7 @@ fn a_killed_run_leaves_the_previous_index_usable() {
     child.wait().unwrap();
     let run = env.run(&["index"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("206 documents"), "{}", run.stdout);
+    assert_contains(&run.stdout, "206 documents");
     assert_eq!(env.hits(&["Sotchi", "-n", "500"]).len(), before + 1);
 }
 
@@ -356,7 +340,7 @@ fn concurrent_index_runs_wait_for_each_other() {
     );
     for run in [&a, &b] {
         assert_eq!(run.code, 0, "{}", run.stderr);
-        assert!(run.stdout.contains("105 documents"), "{}", run.stdout);
+        assert_contains(&run.stdout, "105 documents");
     }
     // A search during a run answers from the last commit.
     let mut writer = spawn();

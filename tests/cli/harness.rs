@@ -122,3 +122,9 @@ pub fn docs(hits: &[Value]) -> Vec<String> {
 pub fn field<'a>(hit: &'a Value, key: &str) -> &'a str {
     hit[key].as_str().unwrap_or("")
 }
+
+/// Fails, showing the whole text, unless `text` contains `part`.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} not found in:\n{text}");
+}

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::harness::{docs, field, Env};
+use crate::harness::{assert_contains, docs, field, Env};
 
 #[test]
 fn conseil_otan_russie_finds_the_council_passages_first() {
@@ -54,7 +54,7 @@ fn terminal_output_shows_title_source_date_location_and_id() {
     let env = Env::seed();
     let run = env.run(&["Conseil OTAN-Russie", "-n", "3"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("building the index"), "{}", run.stderr);
+    assert_contains(&run.stderr, "building the index");
     let first = run.stdout.lines().next().unwrap();
     assert!(first.starts_with(" 1. L’OTAN et la Russie conviennent de faire progresser leur partenariat — OTAN, 2009-12-04, fr"), "{first}");
     assert!(run
@@ -199,21 +199,13 @@ fn malformed_query_falls_back_with_a_warning() {
     let env = Env::seed();
     let run = env.run(&["--json", "ambassadeurs: (Sotchi"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("warning: query syntax not understood"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "warning: query syntax not understood");
     assert_eq!(run.json()[0]["doc"], "otan-russie-2011");
     // Clauses the parser accepts but the index cannot run.
     for query in ["Sotchi auteur:*", "Sotchi text_fr:*"] {
         let run = env.run(&["--json", query]);
         assert_eq!(run.code, 0, "{query}: {}", run.stderr);
-        assert!(
-            run.stderr.contains("warning: query not understood"),
-            "{}",
-            run.stderr
-        );
+        assert_contains(&run.stderr, "warning: query not understood");
         assert_eq!(run.json()[0]["doc"], "otan-russie-2011");
     }
 }
