@@ -103,7 +103,7 @@ fn check_notes_against_the_corpus() {
         lines[0]
     );
     assert_contains(
-        &lines[1],
+        lines[1],
         &format!("notes.md:9: quote no longer matches the source [nrel:{altered}]"),
     );
     assert!(
