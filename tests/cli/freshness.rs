@@ -385,3 +385,30 @@ fn watch_updates_the_index_when_files_change() {
     );
     assert_eq!(env.hits(&["zeppelin", "--no-refresh"]).len(), 1);
 }
+
+#[test]
+fn an_index_from_another_version_is_rebuilt() {
+    let env = Env::seed();
+    assert_eq!(env.run(&["index"]).code, 0);
+    // Make the record say another analysis version built it.
+    let meta_path = env.index().join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let mut state: serde_json::Value =
+        serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+    state["analysis"] = serde_json::json!(999);
+    meta["payload"] = serde_json::Value::String(state.to_string());
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+
+    let status = env.run(&["status"]);
+    assert_eq!(status.code, 1);
+    assert_contains(
+        &status.stdout,
+        "must be rebuilt: it was built by another version of nrel-search",
+    );
+    let run = env.run(&["--json", "Sotchi"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "rebuilding the index in");
+    assert_eq!(run.json()[0]["doc"], "otan-russie-2011");
+    assert_eq!(env.run(&["status"]).code, 0);
+}
