@@ -230,6 +230,18 @@ fn run_search(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
         }
     }
     let index = open_fresh(dirs, args.no_refresh)?;
+    if let Some(doc) = &args.doc {
+        let known = index
+            .state()
+            .is_some_and(|s| s.files.iter().any(|(path, f)| path == doc || f.key == *doc));
+        if !known {
+            return Err(Error::InvalidArgument {
+                arg: "--doc",
+                message: format!("no document has the key or path '{doc}'"),
+            }
+            .into());
+        }
+    }
     let options = SearchOptions {
         query,
         limit: args.limit,

@@ -98,6 +98,12 @@ fn bad_arguments() {
         "{}",
         run.stderr
     );
+    // Once there is an index, an unknown document is named.
+    assert_eq!(env.run(&["index"]).code, 0);
+    assert_one_error(
+        &env.run(&["OTAN", "--doc", "nope"]),
+        "invalid value for --doc: no document has the key or path 'nope'",
+    );
 }
 
 #[test]
