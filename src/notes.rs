@@ -112,6 +112,9 @@ pub fn check(index: &SearchIndex, note: &str) -> Result<Vec<Reference>> {
                 },
                 _ => Status::Ok,
             },
+            None if state.retired.contains_key(&id) => Status::Stale {
+                closest: state.retired.get(&id).cloned(),
+            },
             None => {
                 let key = id.rsplit_once(':').map_or(id.as_str(), |(k, _)| k);
                 let passages: Vec<Passage> = index

@@ -13,7 +13,7 @@ use crate::analysis::ANALYSIS_VERSION;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The state of one indexed source file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileState {
     /// Size in bytes when indexed.
     pub size: u64,

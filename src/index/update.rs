@@ -320,8 +320,7 @@ fn apply(
         if cand.meta_hash == old.meta_hash {
             moved.push((old_rel, old, cand));
         } else {
-            writer.delete_term(Term::from_field_text(fields.doc, &old.key));
-            to_analyse.push((cand, Origin::Renamed));
+            to_analyse.push((cand, Origin::Renamed(old)));
         }
     }
     to_analyse.extend(added.into_iter().map(|c| (c, Origin::Added)));
@@ -334,7 +333,7 @@ fn apply(
         let stored = index.document_passages(&old.key)?;
         writer.delete_term(Term::from_field_text(fields.doc, &old.key));
         let Some((_, old_meta)) = stored.first().cloned() else {
-            to_analyse.push((cand, Origin::Renamed));
+            to_analyse.push((cand, Origin::Renamed(old)));
             continue;
         };
         let key = unique_key(rename_key(&old_meta, &old_rel, &cand.file.rel), &mut keys);
@@ -345,7 +344,11 @@ fn apply(
             .into_iter()
             .map(|(mut p, _)| {
                 let hash = p.id.rsplit_once(':').map_or("", |(_, h)| h).to_owned();
-                p.id = format!("{key}:{hash}");
+                let id = format!("{key}:{hash}");
+                if id != p.id {
+                    // The key followed the path: old ids lead to the new ones.
+                    retired.insert(std::mem::replace(&mut p.id, id.clone()), id);
+                }
                 p
             })
             .collect();
@@ -391,7 +394,7 @@ fn apply(
     for (cand, origin, result, warnings) in loaded {
         let old = match &origin {
             Origin::Changed(old) => Some(old.clone()),
-            _ => None,
+            Origin::Added | Origin::Renamed(_) => None,
         };
         report.warnings.extend(warnings);
         let (mut doc, hash) = match result {
@@ -403,15 +406,7 @@ fn apply(
                     .push(Warning::general(format!("{e}; skipped")));
                 // Keep what the index had of it, and remember the failure so
                 // that the file is tried again only once it changes.
-                let mut kept = old.unwrap_or(FileState {
-                    size: 0,
-                    mtime_ns: 0,
-                    hash: String::new(),
-                    meta_hash: String::new(),
-                    key: String::new(),
-                    passages: 0,
-                    error: None,
-                });
+                let mut kept = old.unwrap_or_default();
                 kept.size = cand.file.size;
                 kept.mtime_ns = cand.file.mtime_ns;
                 kept.meta_hash = cand.meta_hash;
@@ -433,7 +428,14 @@ fn apply(
                 }
                 report.changed += 1;
             }
-            Origin::Renamed => report.renamed += 1,
+            Origin::Renamed(old) => {
+                if !old.key.is_empty() {
+                    let before = index.document_passages(&old.key)?;
+                    retire(&mut retired, before, &doc);
+                    writer.delete_term(Term::from_field_text(fields.doc, &old.key));
+                }
+                report.renamed += 1;
+            }
             Origin::Added => report.added += 1,
         }
         let key = unique_key(doc.meta.key.clone(), &mut keys);
@@ -486,8 +488,8 @@ enum Origin {
     Added,
     /// Its content or metadata changed; this was its record.
     Changed(FileState),
-    /// It moved and its metadata changed.
-    Renamed,
+    /// It moved and its metadata changed; this was its record.
+    Renamed(FileState),
 }
 
 /// Most retired ids remembered.

@@ -97,11 +97,20 @@ fn index_reports_what_changed() {
         "0 added, 0 changed, 1 renamed, 0 removed, 4 unchanged",
     );
     assert_contains(&run.stdout, "(analysed this run: 0 files, 0 passages)");
-    let sotchi = env.hits(&["Sotchi", "--no-refresh"]);
+    let moved = env.hits(&["Sotchi", "--no-refresh"]);
     assert_eq!(
-        (sotchi[0]["path"].as_str(), sotchi[0]["doc"].as_str()),
+        (moved[0]["path"].as_str(), moved[0]["doc"].as_str()),
         (Some("archives-2011.txt"), Some("archives-2011"))
     );
+    // Its passages' ids followed the key; the old ones lead to the new.
+    let old_id = field(&sotchi[0], "id");
+    let new_id = field(&moved[0], "id");
+    assert_eq!(
+        old_id.split_once(':').unwrap().1,
+        new_id.split_once(':').unwrap().1
+    );
+    let show = env.run(&["show", old_id]);
+    assert_contains(&show.stderr, &format!("closest current passage: {new_id}"));
 
     let full = env.run(&["index", "--full"]);
     assert_contains(&full.stdout, "5 added, 0 changed, 0 removed, 0 unchanged");
