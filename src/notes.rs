@@ -59,12 +59,20 @@ static OMISSION: LazyLock<Regex> =
 pub fn references(text: &str) -> Vec<(String, usize, Option<String>)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
+    // The paragraph's text since the previous reference: an inline
+    // quotation may be wrapped over several lines.
+    let mut pending = String::new();
     for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() || line.trim_start().starts_with('>') {
+            pending.clear();
+            continue;
+        }
+        let mut last = 0;
         for caps in REFERENCE.captures_iter(line) {
             let whole = caps.get(0).expect("match");
-            let before = &line[..whole.start()];
+            pending.push_str(&line[last..whole.start()]);
             let quote = INLINE_QUOTE
-                .captures_iter(before)
+                .captures_iter(&pending)
                 .last()
                 .and_then(|c| {
                     c.iter()
@@ -75,7 +83,11 @@ pub fn references(text: &str) -> Vec<(String, usize, Option<String>)> {
                 })
                 .or_else(|| block_quote_above(&lines, i));
             out.push((caps[1].to_owned(), i + 1, quote));
+            pending.clear();
+            last = whole.end();
         }
+        pending.push_str(&line[last..]);
+        pending.push('\n');
     }
     out
 }
@@ -257,6 +269,10 @@ mod tests {
         let note = "Intro.\n\n> Le COR s’est réuni\n> à Sotchi.\n\n— *Titre* [nrel:doc:abcdef]\n\nIl dit « la menace grandissante » [nrel:tf1-2021-10-18:123456].\n[nrel:x:000000]";
         let refs = references(note);
         assert_eq!(refs.len(), 3);
+        let wrapped = references("Il parle de « la menace\ngrandissante » [nrel:a:000000] et de « lignes rouges » [nrel:b:111111] [nrel:c:222222].");
+        assert_eq!(wrapped[0].2.as_deref(), Some("la menace\ngrandissante"));
+        assert_eq!(wrapped[1].2.as_deref(), Some("lignes rouges"));
+        assert_eq!(wrapped[2].2, None);
         assert_eq!(
             refs[0],
             (
