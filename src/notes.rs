@@ -1,9 +1,10 @@
 //! Checking research notes against the corpus: every `[nrel:ID]`
 //! reference, and the quotation attached to it, is looked up again.
 //!
-//! The quotation attached to a reference is the block quote (`> …` lines)
-//! just above the line that carries it, or else the last quotation marked
-//! with `« »`, `“ ”` or `" "` before it on its line. Omissions written
+//! The quotation attached to a reference is the last quotation marked with
+//! `« »`, `“ ”` or `" "` before it in its paragraph (since the previous
+//! reference, wrapped lines included), or else the block quote (`> …`
+//! lines) just above the line that carries it. Omissions written
 //! `[…]`, `[...]` or `…` may stand anywhere in a quotation.
 
 use std::sync::LazyLock;
