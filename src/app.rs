@@ -19,8 +19,8 @@ use nrel_search::search::{self, SearchOptions};
 use nrel_search::{corpus::SourceMeta, Error, Warning};
 
 use crate::cli::{
-    BibArgs, BibFormat, CheckArgs, CiteArgs, CiteFormat, Cli, Command, Dirs, IndexArgs, SearchArgs,
-    ShowArgs, WatchArgs,
+    BibArgs, BibFormat, CheckArgs, CiteArgs, CiteFormat, Cli, ColorChoice, Command, Dirs,
+    IndexArgs, SearchArgs, ShowArgs, WatchArgs,
 };
 
 /// Exit status when something was found / all is well.
@@ -267,7 +267,12 @@ fn run_search(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     } else if results.hits.is_empty() {
         note(format_args!("no passage matches '{}'", options.query));
     } else {
-        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, Color::auto())?;
+        let color = match args.color {
+            ColorChoice::Auto => Color::auto(),
+            ColorChoice::Always => Color::Always,
+            ColorChoice::Never => Color::Never,
+        };
+        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, color)?;
     }
     out.flush()?;
     Ok(ExitCode::from(if results.hits.is_empty() {

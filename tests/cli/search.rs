@@ -63,6 +63,10 @@ fn terminal_output_shows_title_source_date_location_and_id() {
     // Not a terminal: no colour, matches marked with stars.
     assert!(run.stdout.contains("*Conseil* *OTAN*-*Russie*"));
     assert!(!run.stdout.contains('\x1b'));
+    let colour = env.run(&["Conseil OTAN-Russie", "-n", "1", "--color", "always"]);
+    assert_contains(&colour.stdout, "\x1b[1;31mConseil\x1b[0m");
+    let never = env.run(&["Conseil OTAN-Russie", "-n", "1", "--color", "never"]);
+    assert!(!never.stdout.contains('\x1b'));
 }
 
 #[test]
