@@ -167,7 +167,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
 
     let searcher = index.searcher();
     let collector = TopDocs::with_limit(options.limit.max(1)).order_by_score();
-    let top = match searcher.search(&with_filters(&*query), &collector) {
+    let mut top = match searcher.search(&with_filters(&*query), &collector) {
         // The parser lets through some clauses that cannot run (`name:*` on
         // a field the index lacks or cannot list); such a query is searched
         // as plain words.
@@ -182,6 +182,22 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         }
         other => other?,
     };
+    // Nothing found: perhaps a misspelling. Words one edit away are tried.
+    if top.is_empty() {
+        let mut fuzzy_parser = parser.clone();
+        for lang in Lang::ALL {
+            fuzzy_parser.set_field_fuzzy(fields.text_for(lang), false, FUZZY_DISTANCE, true);
+        }
+        let (fuzzy, _) = fuzzy_parser.parse_query_lenient(&plain_words(query_text));
+        let found = searcher.search(&with_filters(&*fuzzy), &collector)?;
+        if !found.is_empty() {
+            results.warnings.push(Warning::general(format!(
+                "nothing matches '{query_text}' exactly; showing passages with words one letter away"
+            )));
+            query = fuzzy;
+            top = found;
+        }
+    }
     let mut generators = Vec::new();
     for lang in Lang::ALL {
         let mut generator = SnippetGenerator::create(&searcher, &*query, fields.text_for(lang))?;
@@ -207,6 +223,9 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     }
     Ok(results)
 }
+
+/// Edit distance of the words tried when nothing matches exactly.
+const FUZZY_DISTANCE: u8 = 1;
 
 /// Weight of the other language's field for a query in a known language.
 const OTHER_LANGUAGE_BOOST: f32 = 0.25;

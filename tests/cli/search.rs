@@ -293,3 +293,25 @@ fn saved_web_page_front_matter_gives_metadata() {
         "{text}"
     );
 }
+
+#[test]
+fn a_misspelt_word_gets_approximate_matches() {
+    let env = Env::seed();
+    let run = env.run(&["--json", "Stoltenburg"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(
+        &run.stderr,
+        "nothing matches 'Stoltenburg' exactly; showing passages with words one letter away",
+    );
+    let hits = run.json();
+    assert!(hits
+        .iter()
+        .any(|h| field(h, "text").contains("Jens Stoltenberg")));
+    // Exact matches never bring approximate ones.
+    let exact = env.run(&["--json", "Stoltenberg"]);
+    assert!(!exact.stderr.contains("one letter away"));
+    assert!(exact
+        .json()
+        .iter()
+        .all(|h| field(h, "text").contains("Stoltenberg")));
+}
