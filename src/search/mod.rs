@@ -188,7 +188,11 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         for lang in Lang::ALL {
             fuzzy_parser.set_field_fuzzy(fields.text_for(lang), false, FUZZY_DISTANCE, true);
         }
-        let (fuzzy, _) = fuzzy_parser.parse_query_lenient(&plain_words(query_text));
+        // The query's own syntax (-excluded, "phrases") still holds.
+        let (mut fuzzy, errors) = fuzzy_parser.parse_query_lenient(query_text);
+        if !errors.is_empty() {
+            fuzzy = fuzzy_parser.parse_query_lenient(&plain_words(query_text)).0;
+        }
         let found = searcher.search(&with_filters(&*fuzzy), &collector)?;
         if !found.is_empty() {
             results.warnings.push(Warning::general(format!(
