@@ -193,6 +193,8 @@ fn open_fresh(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
         }
         return Ok(index);
     }
+    // The update plans again, under the index lock: another process may
+    // have brought the index up to date since this check.
     let options = UpdateOptions {
         wait: None,
         ..UpdateOptions::default()
