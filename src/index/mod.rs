@@ -13,10 +13,10 @@ mod update;
 
 use std::path::{Path, PathBuf};
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::corpus::SourceMeta;
 use crate::document::Passage;
@@ -187,18 +187,7 @@ impl SearchIndex {
 
     /// Every passage of a document, in order, with its metadata.
     pub fn document_passages(&self, key: &str) -> Result<Vec<(Passage, SourceMeta)>> {
-        let searcher = self.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.doc, key),
-            IndexRecordOption::Basic,
-        );
-        let limit = (searcher.num_docs() as usize).max(1);
-        let hits = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        let mut out = Vec::with_capacity(hits.len());
-        for (_, addr) in hits {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            out.push(self.passage_from_doc(&doc));
-        }
+        let mut out = self.lookup(self.fields.doc, key, None)?;
         out.sort_by_key(|(p, _)| p.ordinal);
         Ok(out)
     }
@@ -208,21 +197,14 @@ impl SearchIndex {
         let Some(state) = self.state() else {
             return Ok(Vec::new());
         };
-        let searcher = self.searcher();
         let mut out = Vec::new();
         for file in state
             .files
             .values()
             .filter(|f| f.error.is_none() && f.passages > 0)
         {
-            let query = TermQuery::new(
-                Term::from_field_text(self.fields.doc, &file.key),
-                IndexRecordOption::Basic,
-            );
-            let hits = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-            if let Some(&(_, addr)) = hits.first() {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                out.push(self.passage_from_doc(&doc).1);
+            if let Some((_, meta)) = self.lookup(self.fields.doc, &file.key, Some(1))?.pop() {
+                out.push(meta);
             }
         }
         Ok(out)
@@ -230,19 +212,40 @@ impl SearchIndex {
 
     /// The passage with this id, if the index has it.
     pub fn passage(&self, id: &str) -> Result<Option<(Passage, SourceMeta)>> {
+        Ok(self.lookup(self.fields.id, id, Some(1))?.pop())
+    }
+
+    /// The stored passages whose `field` is exactly `value`: at most `limit`
+    /// of them, or all.
+    fn lookup(
+        &self,
+        field: Field,
+        value: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<(Passage, SourceMeta)>> {
         let searcher = self.searcher();
         let query = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
+            Term::from_field_text(field, value),
             IndexRecordOption::Basic,
         );
-        let hits = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        match hits.first() {
-            Some(&(_, addr)) => {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                Ok(Some(self.passage_from_doc(&doc)))
-            }
-            None => Ok(None),
-        }
+        let addresses: Vec<DocAddress> = match limit {
+            Some(n) => searcher
+                .search(&query, &TopDocs::with_limit(n).order_by_score())?
+                .into_iter()
+                .map(|(_, address)| address)
+                .collect(),
+            None => searcher
+                .search(&query, &DocSetCollector)?
+                .into_iter()
+                .collect(),
+        };
+        addresses
+            .into_iter()
+            .map(|address| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(self.passage_from_doc(&doc))
+            })
+            .collect()
     }
 }
 
