@@ -30,23 +30,11 @@ fn index_reports_what_changed() {
     let env = Env::seed();
     let first = env.run(&["index"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(
-        first
-            .stdout
-            .contains("5 added, 0 changed, 0 removed, 0 unchanged"),
-        "{}",
-        first.stdout
-    );
+    assert_contains(&first.stdout, "5 added, 0 changed, 0 removed, 0 unchanged");
     assert!(first.stdout.contains("5 documents"));
 
     let again = env.run(&["index"]);
-    assert!(
-        again
-            .stdout
-            .contains("0 added, 0 changed, 0 removed, 5 unchanged"),
-        "{}",
-        again.stdout
-    );
+    assert_contains(&again.stdout, "0 added, 0 changed, 0 removed, 5 unchanged");
 
     // Add one, edit one, delete one, rename one.
     env.write("notes/nouveau.md", "# Un nouveau document\n\nLe zeppelin de Friedrichshafen survole le lac de Constance en 1909, avec à son bord des observateurs militaires.\n");
@@ -156,21 +144,15 @@ fn a_search_refreshes_a_stale_index() {
     );
     let stale = env.run(&["zeppelin", "--no-refresh"]);
     assert_eq!(stale.code, 1);
-    assert!(
-        stale
-            .stderr
-            .contains("the index is stale (1 added, 0 changed, 0 removed, 5 unchanged)"),
-        "{}",
-        stale.stderr
+    assert_contains(
+        &stale.stderr,
+        "the index is stale (1 added, 0 changed, 0 removed, 5 unchanged)",
     );
     let fresh = env.run(&["zeppelin"]);
     assert_eq!(fresh.code, 0, "{}", fresh.stderr);
-    assert!(
-        fresh
-            .stderr
-            .contains("index refreshed: 1 added, 0 changed, 0 removed, 5 unchanged"),
-        "{}",
-        fresh.stderr
+    assert_contains(
+        &fresh.stderr,
+        "index refreshed: 1 added, 0 changed, 0 removed, 5 unchanged",
     );
     // Nothing changed since: nothing said.
     let quiet = env.run(&["zeppelin"]);
