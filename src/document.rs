@@ -84,15 +84,17 @@ pub struct Document {
 /// Hex digits of the content hash in a passage id.
 const ID_HASH_LEN: usize = 6;
 
-/// Reads, cleans and splits one source file. A file that cannot be read or
-/// is binary is an error for that file only.
+/// Reads, cleans and splits one source file, and returns it with the
+/// blake3 hash of the bytes read. A file that cannot be read or is binary is
+/// an error for that file only.
 pub fn load(
     file: &SourceFile,
     manifest: &Manifest,
     detector: &LangDetector,
     warnings: &mut Vec<Warning>,
-) -> Result<Document> {
+) -> Result<(Document, String)> {
     let bytes = std::fs::read(&file.abs).map_err(|e| Error::io(&file.abs, e))?;
+    let hash = blake3::hash(&bytes).to_hex().to_string();
     let text = match decode(&bytes) {
         Decoded::Utf8(text) => text,
         Decoded::Windows1252(text) => {
@@ -109,7 +111,7 @@ pub fn load(
             ))
         }
     };
-    Ok(prepare(&file.rel, &text, manifest, detector))
+    Ok((prepare(&file.rel, &text, manifest, detector), hash))
 }
 
 /// Prepares a document from its text.

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use tantivy::directory::error::LockError;
 use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 
-use super::plan::{hash_file, plan, Candidate, Plan};
+use super::plan::{plan, Candidate, Plan};
 use super::state::{FileState, IndexState};
 use super::{Opened, SearchIndex};
 use crate::corpus::SourceMeta;
@@ -377,14 +377,7 @@ fn apply(
         .into_par_iter()
         .map(|(cand, origin)| {
             let mut warnings = Vec::new();
-            let result =
-                document::load(&cand.file, &manifest, &detector, &mut warnings).and_then(|doc| {
-                    let hash = match &cand.hash {
-                        Some(h) => h.clone(),
-                        None => hash_file(&cand.file.abs)?,
-                    };
-                    Ok((doc, hash))
-                });
+            let result = document::load(&cand.file, &manifest, &detector, &mut warnings);
             progress.advance();
             (cand, origin, result, warnings)
         })
