@@ -4,20 +4,16 @@
 //! rest of the block is skipped.
 
 use super::date::{find_date, PartialDate};
+use super::meta::Extracted;
 
-/// What a front matter block says.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A front matter block: what it says, and how many lines it takes.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FrontMatter {
-    /// `title`.
-    pub title: Option<String>,
-    /// `author`, `authors`, `creator` (a value, `[a, b]`, or a `- a` list).
-    pub authors: Vec<String>,
-    /// `date`, `published`, `publication_date`, `created`.
-    pub date: Option<PartialDate>,
-    /// `url`, `source`, `link`, `original_url` when it is an address.
-    pub url: Option<String>,
-    /// `publisher`, `site`, `site_name`, or a `source` that is not an address.
-    pub publisher: Option<String>,
+    /// `title`; `author`, `authors`, `creator` (a value, `[a, b]` or a
+    /// `- a` list); `date`, `published`, `created`; `url`, `link`, or a
+    /// `source` that is an address; `publisher`, `site`, `site_name`, or a
+    /// `source` that is not.
+    pub said: Extracted,
     /// Lines the block takes, delimiters included.
     pub lines: usize,
 }
@@ -35,10 +31,7 @@ pub fn parse(text: &str) -> Option<FrontMatter> {
     let end = body
         .iter()
         .position(|l| matches!(l.trim_end(), "---" | "..."))?;
-    let mut fm = FrontMatter {
-        lines: end + 2,
-        ..FrontMatter::default()
-    };
+    let mut fm = Extracted::default();
     let mut list_key: Option<String> = None;
     for line in &body[..end] {
         if let Some(item) = line.trim_start().strip_prefix("- ") {
@@ -81,7 +74,10 @@ pub fn parse(text: &str) -> Option<FrontMatter> {
         }
     }
     fm.authors.retain(|a| !a.is_empty());
-    Some(fm)
+    Some(FrontMatter {
+        said: fm,
+        lines: end + 2,
+    })
 }
 
 fn is_author_key(key: &str) -> bool {
@@ -140,7 +136,8 @@ mod tests {
     #[test]
     fn web_clipper_front_matter() {
         let text = "---\ntitle: \"Relations avec la Russie\"\nsource: https://www.nato.int/cps/fr/natohq/topics_50090.htm\nauthor:\n  - \"[[OTAN]]\"\n  - Division Diplomatie publique\npublished: 2022-01-14T10:00:00+01:00\nsite_name: NATO\ntags:\n  - clippings\n---\n\n## Les relations OTAN-Russie\n";
-        let fm = parse(text).unwrap();
+        let front = parse(text).unwrap();
+        let fm = &front.said;
         assert_eq!(fm.title.as_deref(), Some("Relations avec la Russie"));
         assert_eq!(
             fm.url.as_deref(),
@@ -149,14 +146,15 @@ mod tests {
         assert_eq!(fm.authors, ["OTAN", "Division Diplomatie publique"]);
         assert_eq!(fm.date.unwrap().to_string(), "2022-01-14");
         assert_eq!(fm.publisher.as_deref(), Some("NATO"));
-        assert_eq!(fm.lines, 11);
+        assert_eq!(front.lines, 11);
     }
 
     #[test]
     fn inline_lists_and_written_dates() {
         let fm =
             parse("---\nauthors: [Sophie Momzikoff, 'A. N. Autre']\ndate: 18 octobre 2021\n---\n")
-                .unwrap();
+                .unwrap()
+                .said;
         assert_eq!(fm.authors, ["Sophie Momzikoff", "A. N. Autre"]);
         assert_eq!(fm.date.unwrap().to_string(), "2021-10-18");
     }

@@ -144,16 +144,18 @@ pub fn extract(text: &str) -> Extracted {
         })
         .or_else(|| dateline(head, &UPDATED));
     // What the front matter says comes first.
-    if front.title.is_some() {
-        out.title = front.title;
+    let said = front.said;
+    Extracted {
+        title: said.title.or(out.title),
+        authors: if said.authors.is_empty() {
+            out.authors
+        } else {
+            said.authors
+        },
+        date: said.date.or(out.date),
+        url: said.url,
+        publisher: said.publisher,
     }
-    if !front.authors.is_empty() {
-        out.authors = front.authors;
-    }
-    out.date = front.date.or(out.date);
-    out.url = front.url;
-    out.publisher = front.publisher;
-    out
 }
 
 /// A date on a line that says it is the publication (or update) date.

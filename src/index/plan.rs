@@ -82,7 +82,7 @@ pub fn meta_hash(manifest: &Manifest, rel: &str) -> String {
 }
 
 /// Hashes a file's content.
-pub fn hash_file(path: &Path) -> Result<String> {
+fn hash_file(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(blake3::hash(&bytes).to_hex().to_string())
 }
