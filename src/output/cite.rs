@@ -162,19 +162,17 @@ fn join_names(names: &[String], lang: Lang) -> String {
 /// first to the last sentence kept.
 pub fn trim_to_matches(text: &str, query: &str) -> (String, std::ops::Range<usize>) {
     let whole = || (text.to_owned(), 0..text.len());
-    let wanted: HashSet<String> = tokens(&mut french_analyzer(), query)
-        .into_iter()
-        .chain(tokens(&mut english_analyzer(), query))
-        .collect();
+    let (mut french, mut english) = (french_analyzer(), english_analyzer());
+    let mut both = |text: &str| -> Vec<String> {
+        let mut words = tokens(&mut french, text);
+        words.extend(tokens(&mut english, text));
+        words
+    };
+    let wanted: HashSet<String> = both(query).into_iter().collect();
     if wanted.is_empty() {
         return whole();
     }
-    let matches = |sentence: &str| {
-        tokens(&mut french_analyzer(), sentence)
-            .into_iter()
-            .chain(tokens(&mut english_analyzer(), sentence))
-            .any(|t| wanted.contains(&t))
-    };
+    let mut matches = |sentence: &str| both(sentence).iter().any(|t| wanted.contains(t));
     let mut paragraphs = Vec::new();
     let mut any = false;
     let mut omitted_last = false;
