@@ -60,17 +60,31 @@ impl Plan {
 
     /// `2 added, 1 changed, 1 removed, 120 unchanged`.
     pub fn summary(&self) -> String {
-        let mut parts = vec![
-            format!("{} added", self.added.len()),
-            format!("{} changed", self.changed.len()),
-        ];
-        if !self.renamed.is_empty() {
-            parts.push(format!("{} renamed", self.renamed.len()));
-        }
-        parts.push(format!("{} removed", self.removed.len()));
-        parts.push(format!("{} unchanged", self.unchanged.len()));
-        parts.join(", ")
+        counts(
+            self.added.len(),
+            self.changed.len(),
+            self.renamed.len(),
+            self.removed.len(),
+            self.unchanged.len(),
+        )
     }
+}
+
+/// `2 added, 1 changed, 1 removed, 120 unchanged` (renames only when
+/// there are some): how plans and updates report themselves.
+pub(crate) fn counts(
+    added: usize,
+    changed: usize,
+    renamed: usize,
+    removed: usize,
+    unchanged: usize,
+) -> String {
+    let renamed = if renamed > 0 {
+        format!("{renamed} renamed, ")
+    } else {
+        String::new()
+    };
+    format!("{added} added, {changed} changed, {renamed}{removed} removed, {unchanged} unchanged")
 }
 
 /// Hash of a manifest entry as it applies to a file ("" without one).

@@ -86,19 +86,17 @@ impl UpdateReport {
 
     /// `3 added, 1 changed, 1 removed, 120 unchanged (0.04 s)`.
     pub fn summary(&self) -> String {
-        let mut parts = vec![
-            format!("{} added", self.added),
-            format!("{} changed", self.changed),
-        ];
-        if self.renamed > 0 {
-            parts.push(format!("{} renamed", self.renamed));
-        }
-        parts.push(format!("{} removed", self.removed));
-        parts.push(format!("{} unchanged", self.unchanged));
+        let mut line = super::plan::counts(
+            self.added,
+            self.changed,
+            self.renamed,
+            self.removed,
+            self.unchanged,
+        );
         if self.failed > 0 {
-            parts.push(format!("{} skipped", self.failed));
+            line.push_str(&format!(", {} skipped", self.failed));
         }
-        format!("{} ({:.2} s)", parts.join(", "), self.elapsed.as_secs_f64())
+        format!("{line} ({:.2} s)", self.elapsed.as_secs_f64())
     }
 }
 
