@@ -12,7 +12,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use nrel_search::document::Passage;
-use nrel_search::index::{self, Opened, SearchIndex, UpdateOptions, UpdateReport};
+use nrel_search::index::{self, IndexState, Opened, SearchIndex, UpdateOptions, UpdateReport};
 use nrel_search::notes::{self, Status};
 use nrel_search::output::{self, cite, Color};
 use nrel_search::search::{self, SearchOptions};
@@ -176,10 +176,11 @@ fn open_fresh(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
         }
         Opened::Ready(index) => *index,
     };
-    let state = index.state().cloned().unwrap_or_default();
+    let empty = IndexState::default();
+    let state = index.state().unwrap_or(&empty);
     let mut warnings = Vec::new();
-    let plan = index::plan(&dirs.corpus, &state, &mut warnings)?;
-    if plan.is_empty() && !plan.touched(&state) {
+    let plan = index::plan(&dirs.corpus, state, &mut warnings)?;
+    if plan.is_empty() && !plan.touched(state) {
         warn_all(&warnings);
         return Ok(index);
     }
@@ -329,9 +330,10 @@ fn run_status(dirs: &Dirs) -> Result<ExitCode> {
             return Ok(ExitCode::from(NOT_FOUND));
         }
     };
-    let state = index.state().cloned().unwrap_or_default();
+    let empty = IndexState::default();
+    let state = index.state().unwrap_or(&empty);
     let mut warnings = Vec::new();
-    let plan = index::plan(&dirs.corpus, &state, &mut warnings)?;
+    let plan = index::plan(&dirs.corpus, state, &mut warnings)?;
     warn_all(&warnings);
     if plan.is_empty() {
         println!(
@@ -403,23 +405,17 @@ fn run_show(dirs: &Dirs, args: ShowArgs) -> Result<ExitCode> {
 /// The message for an id the index does not have, with the closest current
 /// passage when the id is a retired one.
 fn report_missing_id(index: &SearchIndex, id: &str) -> ExitCode {
-    let state = index.state().cloned().unwrap_or_default();
-    match state.retired.get(id) {
+    let key = id.rsplit_once(':').map_or(id, |(k, _)| k);
+    match index.successor(id) {
         Some(successor) => note(format_args!(
             "passage {id} no longer exists (its text changed); closest current passage: {successor}"
         )),
-        None => {
-            let key = id.rsplit_once(':').map_or(id, |(k, _)| k);
-            if state.files.values().any(|f| f.key == key) {
-                note(format_args!(
-                    "passage {id} does not exist in document {key} (its text changed before this index was built)"
-                ));
-            } else {
-                note(format_args!(
-                    "unknown passage id {id}: no document has the key '{key}'"
-                ));
-            }
-        }
+        None if index.has_document(key) => note(format_args!(
+            "passage {id} does not exist in document {key} (its text changed before this index was built)"
+        )),
+        None => note(format_args!(
+            "unknown passage id {id}: no document has the key '{key}'"
+        )),
     }
     ExitCode::from(NOT_FOUND)
 }

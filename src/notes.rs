@@ -115,7 +115,6 @@ fn block_quote_above(lines: &[&str], i: usize) -> Option<String> {
 
 /// Checks every reference of a note against the index.
 pub fn check(index: &SearchIndex, note: &str) -> Result<Vec<Reference>> {
-    let state = index.state().cloned().unwrap_or_default();
     let mut out = Vec::new();
     for (id, line, quote) in references(note) {
         let status = match index.passage(&id)? {
@@ -125,8 +124,8 @@ pub fn check(index: &SearchIndex, note: &str) -> Result<Vec<Reference>> {
                 },
                 _ => Status::Ok,
             },
-            None if state.retired.contains_key(&id) => Status::Stale {
-                closest: state.retired.get(&id).cloned(),
+            None if index.successor(&id).is_some() => Status::Stale {
+                closest: index.successor(&id).map(str::to_owned),
             },
             None => {
                 let key = id.rsplit_once(':').map_or(id.as_str(), |(k, _)| k);
@@ -138,12 +137,11 @@ pub fn check(index: &SearchIndex, note: &str) -> Result<Vec<Reference>> {
                 if passages.is_empty() {
                     Status::Unknown
                 } else {
-                    let by_quote = quote
-                        .as_deref()
-                        .and_then(|q| closest(q, &passages))
-                        .map(|p| p.id.clone());
                     Status::Stale {
-                        closest: by_quote.or_else(|| state.retired.get(&id).cloned()),
+                        closest: quote
+                            .as_deref()
+                            .and_then(|q| closest(q, &passages))
+                            .map(|p| p.id.clone()),
                     }
                 }
             }

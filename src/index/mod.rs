@@ -152,6 +152,18 @@ impl SearchIndex {
         self.state.as_ref()
     }
 
+    /// The current passage that replaced a passage id which no longer
+    /// exists, when the index recorded one.
+    pub fn successor(&self, id: &str) -> Option<&str> {
+        self.state()?.retired.get(id).map(String::as_str)
+    }
+
+    /// Whether a document has this key.
+    pub fn has_document(&self, key: &str) -> bool {
+        self.state()
+            .is_some_and(|s| s.files.values().any(|f| f.key == key))
+    }
+
     /// Re-reads the index after this process committed `state`.
     pub(crate) fn committed(&mut self, state: IndexState) -> Result<()> {
         self.reader.reload()?;
