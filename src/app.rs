@@ -286,9 +286,6 @@ fn run_search(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
 }
 
 fn run_index(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
-    if !dirs.corpus.is_dir() {
-        return Err(Error::CorpusMissing(dirs.corpus.clone()).into());
-    }
     let options = UpdateOptions {
         full: args.full,
         ..UpdateOptions::default()
