@@ -44,11 +44,20 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty()
             && self.changed.is_empty()
-            && self.removed.is_empty()
+            && self.removed_documents() == 0
             && self.renamed.is_empty()
     }
 
-    /// Whether records only need new modification times (files touched).
+    /// Removed files that were documents (not files that had been skipped).
+    pub fn removed_documents(&self) -> usize {
+        self.removed
+            .iter()
+            .filter(|(_, f)| f.error.is_none())
+            .count()
+    }
+
+    /// Whether only the record needs writing: files touched, the manifest
+    /// edited without effect, skipped files gone.
     pub fn touched(&self, state: &IndexState) -> bool {
         self.unchanged.iter().any(|(rel, f)| {
             state
@@ -56,6 +65,7 @@ impl Plan {
                 .get(rel)
                 .is_some_and(|old| old.mtime_ns != f.mtime_ns)
         }) || self.manifest.hash != state.manifest
+            || self.removed.len() > self.removed_documents()
     }
 
     /// `2 added, 1 changed, 1 removed, 120 unchanged`.
@@ -64,7 +74,7 @@ impl Plan {
             self.added.len(),
             self.changed.len(),
             self.renamed.len(),
-            self.removed.len(),
+            self.removed_documents(),
             self.unchanged.len(),
         )
     }

@@ -282,6 +282,7 @@ fn apply(
     progress: &dyn Progress,
     report: &mut UpdateReport,
 ) -> Result<IndexState> {
+    report.removed += plan.removed_documents();
     let Plan {
         added,
         changed,
@@ -325,7 +326,6 @@ fn apply(
     for (_, old) in &removed {
         writer.delete_term(Term::from_field_text(fields.doc, &old.key));
     }
-    report.removed += removed.len();
 
     for (old_rel, old, cand) in moved {
         let stored = index.document_passages(&old.key)?;

@@ -72,6 +72,15 @@ fn bad_files_are_reported_and_skipped() {
     let again = env.run(&["Sotchi"]);
     assert_eq!(again.code, 0);
     assert!(!again.stderr.contains("image.txt"), "{}", again.stderr);
+    // Removing it removes no document.
+    std::fs::remove_file(env.corpus().join("image.txt")).unwrap();
+    let status = env.run(&["status"]);
+    assert_contains(&status.stdout, "index up to date: 6 documents");
+    let quiet = env.run(&["Sotchi"]).stderr;
+    assert!(
+        !quiet.contains("image.txt") && !quiet.contains("refreshed"),
+        "{quiet}"
+    );
 }
 
 #[test]
