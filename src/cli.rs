@@ -1,12 +1,14 @@
 //! Command-line arguments. They are turned into the library's own option
-//! types in `app.rs`; nothing here does any work.
+//! types in `commands/`; nothing here does any work.
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use nrel_search::corpus::PartialDate;
 use nrel_search::lang::Lang;
+use nrel_search::output::CiteFormat;
 
 /// Search a bilingual (French/English) corpus of research sources.
 ///
@@ -111,7 +113,7 @@ pub struct SearchArgs {
     pub json: bool,
 
     /// Print the hits as citations in this format.
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = cite_format(&CiteFormat::NAMES), value_name = "FORMAT")]
     pub cite: Option<CiteFormat>,
 
     /// Answer from the index as it is, even if the corpus changed.
@@ -165,19 +167,6 @@ pub struct WatchArgs {
     pub debounce: u64,
 }
 
-/// Citation formats.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CiteFormat {
-    /// A Markdown block quote with its attribution.
-    Markdown,
-    /// The same in plain text.
-    Text,
-    /// A BibTeX entry per source document.
-    Bibtex,
-    /// A CSL-JSON item per source document.
-    CslJson,
-}
-
 #[derive(Args, Debug)]
 pub struct CiteArgs {
     /// Passage ids.
@@ -185,7 +174,7 @@ pub struct CiteArgs {
     pub ids: Vec<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value = "markdown")]
+    #[arg(long, default_value = "markdown", value_parser = cite_format(&CiteFormat::NAMES))]
     pub format: CiteFormat,
 
     /// Quote only the sentences that match these words, marking cuts […].
@@ -193,20 +182,11 @@ pub struct CiteArgs {
     pub trim: Option<String>,
 }
 
-/// Bibliography formats.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BibFormat {
-    /// BibTeX (biblatex) entries.
-    Bibtex,
-    /// A CSL-JSON array.
-    CslJson,
-}
-
 #[derive(Args, Debug)]
 pub struct BibArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value = "bibtex")]
-    pub format: BibFormat,
+    #[arg(long, default_value = "bibtex", value_parser = cite_format(&["bibtex", "csl-json"]))]
+    pub format: CiteFormat,
 }
 
 #[derive(Args, Debug)]
@@ -222,4 +202,10 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 
 fn parse_date(s: &str) -> Result<PartialDate, String> {
     s.parse()
+}
+
+/// A citation format among `names`.
+fn cite_format(names: &[&'static str]) -> impl TypedValueParser<Value = CiteFormat> {
+    PossibleValuesParser::new(names.to_vec())
+        .map(|name| name.parse().expect("a listed citation format"))
 }

@@ -35,12 +35,15 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
-    /// A command-line argument has an invalid value.
-    #[error("invalid value for {arg}: {message}")]
-    InvalidArgument {
-        /// The argument, as the user spells it (`--since`).
-        arg: &'static str,
-        /// What is wrong with the value.
+    /// The query is empty.
+    #[error("the query is empty")]
+    EmptyQuery,
+    /// A search filter cannot be used.
+    #[error("invalid {filter} filter: {message}")]
+    InvalidFilter {
+        /// The filter: `doc`, `source`…
+        filter: &'static str,
+        /// What is wrong with its value.
         message: String,
     },
     /// The index directory exists but holds something else than an index,
@@ -55,9 +58,6 @@ pub enum Error {
     /// Another process is writing to the index.
     #[error("{}: another nrel-search process is updating this index; try again when it has finished", .0.display())]
     IndexBusy(PathBuf),
-    /// No passage has that id.
-    #[error("{0}")]
-    UnknownPassage(String),
     /// An error from the search engine library.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -112,3 +112,5 @@ impl std::fmt::Display for Warning {
         }
     }
 }
+
+pub use crate::text::one_line;

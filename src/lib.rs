@@ -8,12 +8,15 @@
 //! * [`text`]: repair extraction damage and cut the text into passages that
 //!   remember their source lines;
 //! * [`lang`]: French or English, per passage;
-//! * [`document`]: one file, read and prepared: passages with stable ids;
+//! * [`ingest`]: one file, read and prepared: [`Passage`]s with stable
+//!   [`PassageId`]s;
 //! * [`analysis`]: the per-language analyzers (elision, stop words, accent
 //!   folding, Snowball stemming);
 //! * [`index`]: the tantivy index, built and updated incrementally;
 //! * [`search`]: queries, filters, ranking and snippets;
 //! * [`output`] and [`notes`]: printing hits and citations, checking notes.
+//!
+//! [`fingerprint`] hashes contents; [`error`] is the library's error type.
 //!
 //! # Example
 //!
@@ -37,7 +40,7 @@
 //! let options = SearchOptions { query: "conseil otan-russie sotchi".into(), limit: 5, ..Default::default() };
 //! let results = search(&index, &options)?;
 //! let hit = &results.hits[0];
-//! assert!(hit.passage.id.starts_with("note:"));
+//! assert_eq!(hit.passage.id.doc(), "note");
 //! assert_eq!((hit.passage.line_start, hit.meta.path.as_str()), (1, "note.txt"));
 //! # Ok(())
 //! # }
@@ -47,13 +50,16 @@
 
 pub mod analysis;
 pub mod corpus;
-pub mod document;
 pub mod error;
+pub mod fingerprint;
 pub mod index;
+pub mod ingest;
 pub mod lang;
 pub mod notes;
 pub mod output;
+pub mod passage;
 pub mod search;
 pub mod text;
 
 pub use error::{Error, Result, Warning};
+pub use passage::{Passage, PassageId};

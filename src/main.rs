@@ -1,13 +1,18 @@
 //! The `nrel-search` command: parse the arguments, run, turn the outcome
 //! into an exit status. Errors are printed once, on one line.
 
-mod app;
 mod cli;
+mod commands;
+mod messages;
+mod progress;
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match app::run() {
+    match commands::run() {
+        // An error reported along the way (a file that could not be read)
+        // decides the status, as in grep.
+        Ok(_) if messages::errored() => ExitCode::from(commands::ERROR),
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {
@@ -16,10 +21,10 @@ fn main() -> ExitCode {
             // The library's errors say everything on their own; others
             // (I/O on stdout, …) get their causes appended.
             match err.downcast_ref::<nrel_search::Error>() {
-                Some(e) => eprintln!("nrel-search: error: {e}"),
-                None => eprintln!("nrel-search: error: {err:#}"),
+                Some(e) => messages::error(e),
+                None => messages::error(format_args!("{err:#}")),
             }
-            ExitCode::from(2)
+            ExitCode::from(commands::ERROR)
         }
     }
 }

@@ -45,27 +45,43 @@ pub const ANALYSIS_VERSION: u32 = 1;
 /// Tokens longer than this many bytes are dropped (base64, URLs gone wrong).
 const MAX_TOKEN_LEN: usize = 48;
 
-/// The French analyzer.
-pub fn french_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(ApostropheFilter::french_elision())
-        .filter(LowerCaser)
-        .filter(StopWordFilter::remove(stopwords::french()))
-        .filter(AsciiFoldingFilter)
-        .filter(SnowballFilter::new(Algorithm::French))
-        .build()
+/// What differs between the languages' chains.
+struct LanguageChain {
+    name: &'static str,
+    apostrophes: fn() -> ApostropheFilter,
+    stop_words: fn() -> Vec<String>,
+    stemmer: Algorithm,
 }
 
-/// The English analyzer.
-pub fn english_analyzer() -> TextAnalyzer {
+/// The per-language table.
+fn chain(lang: Lang) -> LanguageChain {
+    match lang {
+        Lang::French => LanguageChain {
+            name: FRENCH,
+            apostrophes: ApostropheFilter::french_elision,
+            stop_words: stopwords::french,
+            stemmer: Algorithm::French,
+        },
+        Lang::English => LanguageChain {
+            name: ENGLISH,
+            apostrophes: ApostropheFilter::english_possessive,
+            stop_words: stopwords::english,
+            stemmer: Algorithm::English,
+        },
+    }
+}
+
+/// The analyzer of a language: split, elision or possessives, lowercase,
+/// stop words, accent folding, Snowball stemming.
+pub fn analyzer(lang: Lang) -> TextAnalyzer {
+    let chain = chain(lang);
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(ApostropheFilter::english_possessive())
+        .filter((chain.apostrophes)())
         .filter(LowerCaser)
-        .filter(StopWordFilter::remove(stopwords::english()))
+        .filter(StopWordFilter::remove((chain.stop_words)()))
         .filter(AsciiFoldingFilter)
-        .filter(SnowballFilter::new(Algorithm::English))
+        .filter(SnowballFilter::new(chain.stemmer))
         .build()
 }
 
@@ -78,18 +94,11 @@ pub fn keyword_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// The analyzer name for a language.
-pub fn analyzer_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::French => FRENCH,
-        Lang::English => ENGLISH,
-    }
-}
-
 /// Registers every analyzer of nrel-search under its name.
 pub fn register(manager: &TokenizerManager) {
-    manager.register(FRENCH, french_analyzer());
-    manager.register(ENGLISH, english_analyzer());
+    for lang in Lang::ALL {
+        manager.register(chain(lang).name, analyzer(lang));
+    }
     manager.register(KEYWORD, keyword_analyzer());
 }
 
@@ -109,11 +118,11 @@ mod tests {
     use super::*;
 
     fn fr(text: &str) -> Vec<String> {
-        tokens(&mut french_analyzer(), text)
+        tokens(&mut analyzer(Lang::French), text)
     }
 
     fn en(text: &str) -> Vec<String> {
-        tokens(&mut english_analyzer(), text)
+        tokens(&mut analyzer(Lang::English), text)
     }
 
     #[test]

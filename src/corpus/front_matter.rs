@@ -3,8 +3,8 @@
 //! and site. Only flat `key: value` lines and `- item` lists are read; the
 //! rest of the block is skipped.
 
+use super::bibliographic::Bibliographic;
 use super::date::{find_date, PartialDate};
-use super::meta::Extracted;
 
 /// A front matter block: what it says, and how many lines it takes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13,7 +13,7 @@ pub struct FrontMatter {
     /// `- a` list); `date`, `published`, `created`; `url`, `link`, or a
     /// `source` that is an address; `publisher`, `site`, `site_name`, or a
     /// `source` that is not.
-    pub said: Extracted,
+    pub said: Bibliographic,
     /// Lines the block takes, delimiters included.
     pub lines: usize,
 }
@@ -31,7 +31,7 @@ pub fn parse(text: &str) -> Option<FrontMatter> {
     let end = body
         .iter()
         .position(|l| matches!(l.trim_end(), "---" | "..."))?;
-    let mut fm = Extracted::default();
+    let mut fm = Bibliographic::default();
     let mut list_key: Option<String> = None;
     for line in &body[..end] {
         if let Some(item) = line.trim_start().strip_prefix("- ") {
@@ -68,7 +68,7 @@ pub fn parse(text: &str) -> Option<FrontMatter> {
                 fm.url = fm.url.take().or_else(|| Some(value.to_owned()));
             }
             "publisher" | "site" | "site_name" | "source" => {
-                fm.publisher = fm.publisher.take().or_else(|| Some(value.to_owned()));
+                fm.source = fm.source.take().or_else(|| Some(value.to_owned()));
             }
             _ => {}
         }
@@ -145,7 +145,7 @@ mod tests {
         );
         assert_eq!(fm.authors, ["OTAN", "Division Diplomatie publique"]);
         assert_eq!(fm.date.unwrap().to_string(), "2022-01-14");
-        assert_eq!(fm.publisher.as_deref(), Some("NATO"));
+        assert_eq!(fm.source.as_deref(), Some("NATO"));
         assert_eq!(front.lines, 11);
     }
 

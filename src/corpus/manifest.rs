@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::date::PartialDate;
+use super::bibliographic::Bibliographic;
 use crate::error::{Error, Result, Warning};
 use crate::lang::Lang;
 
@@ -34,35 +34,26 @@ pub const MANIFEST_FILE: &str = "sources.toml";
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManifestEntry {
     /// The document key to use instead of one derived from the path.
-    pub id: Option<String>,
-    /// Title.
-    pub title: Option<String>,
-    /// Authors, in order.
-    pub authors: Vec<String>,
-    /// Publisher or source.
-    pub publisher: Option<String>,
-    /// Publication date.
-    pub date: Option<PartialDate>,
-    /// Address of the original.
-    pub url: Option<String>,
+    pub doc: Option<String>,
+    /// What the entry says of the document.
+    pub bib: Bibliographic,
     /// Language forced on every passage.
     pub lang: Option<Lang>,
-    /// CSL item type (`article-newspaper`, `webpage`, `article-journal`…).
-    pub kind: Option<String>,
-    /// Container (journal, book) the text appeared in.
-    pub container: Option<String>,
 }
 
-/// The raw TOML shape of an entry, before checking.
+/// The TOML shape of an entry, before checking: the file's own vocabulary
+/// (`id`, `author`, `publisher`, `type`), strings not yet parsed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEntry {
     file: String,
+    #[serde(alias = "doc")]
     id: Option<String>,
     title: Option<String>,
     #[serde(default)]
     authors: Vec<String>,
     author: Option<String>,
+    #[serde(alias = "source")]
     publisher: Option<String>,
     date: Option<String>,
     url: Option<String>,
@@ -99,7 +90,7 @@ impl Manifest {
             Err(e) => return Err(Error::io(path, e)),
         };
         let mut manifest = Manifest::parse(&text, &path, warnings)?;
-        manifest.hash = Some(blake3::hash(text.as_bytes()).to_hex().to_string());
+        manifest.hash = Some(crate::fingerprint::hex(text.as_bytes()));
         Ok(manifest)
     }
 
@@ -107,7 +98,7 @@ impl Manifest {
     pub fn parse(text: &str, path: &Path, warnings: &mut Vec<Warning>) -> Result<Manifest> {
         let raw: RawManifest = toml::from_str(text).map_err(|e| Error::Manifest {
             path: path.to_path_buf(),
-            message: one_line(&e.to_string()),
+            message: crate::error::one_line(&e.to_string()),
         })?;
         let mut entries = BTreeMap::new();
         for entry in raw.source {
@@ -133,7 +124,7 @@ impl Manifest {
                 }
             });
             let id = entry.id.and_then(|id| {
-                let key = crate::corpus::slug(&id);
+                let key = super::key::slug(&id);
                 if key.is_empty() {
                     warn(format!("id '{id}' ignored: it has no letter or digit"));
                     None
@@ -146,18 +137,20 @@ impl Manifest {
                 authors.insert(0, author);
             }
             let checked = ManifestEntry {
-                id,
-                title: non_empty(entry.title),
-                authors: authors
-                    .into_iter()
-                    .filter(|a| !a.trim().is_empty())
-                    .collect(),
-                publisher: non_empty(entry.publisher),
-                date,
-                url: non_empty(entry.url),
+                doc: id,
+                bib: Bibliographic {
+                    title: non_empty(entry.title),
+                    authors: authors
+                        .into_iter()
+                        .filter(|a| !a.trim().is_empty())
+                        .collect(),
+                    source: non_empty(entry.publisher),
+                    date,
+                    url: non_empty(entry.url),
+                    csl_type: non_empty(entry.kind),
+                    container: non_empty(entry.container),
+                },
                 lang,
-                kind: non_empty(entry.kind),
-                container: non_empty(entry.container),
             };
             if entries.insert(file.clone(), checked).is_some() {
                 warnings.push(Warning::file(
@@ -176,19 +169,10 @@ impl Manifest {
     pub fn get(&self, rel_path: &str) -> Option<&ManifestEntry> {
         self.entries.get(rel_path)
     }
-
-    /// Every entry's path.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.entries.keys().map(String::as_str)
-    }
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -217,11 +201,11 @@ lang = "de"
         )
         .unwrap();
         let a = m.get("a.txt").unwrap();
-        assert_eq!(a.id.as_deref(), Some("tf1-2021-10-18"));
-        assert_eq!(a.authors, ["Aurélie Loek"]);
-        assert_eq!(a.date.unwrap().to_string(), "2021-10-18");
+        assert_eq!(a.doc.as_deref(), Some("tf1-2021-10-18"));
+        assert_eq!(a.bib.authors, ["Aurélie Loek"]);
+        assert_eq!(a.bib.date.unwrap().to_string(), "2021-10-18");
         let b = m.get("b.md").unwrap();
-        assert_eq!((b.date, b.lang), (None, None));
+        assert_eq!((b.bib.date, b.lang), (None, None));
         assert_eq!(warnings.len(), 2);
         assert!(warnings[0]
             .to_string()

@@ -1,8 +1,11 @@
 //! The corpus: finding source files, decoding them, and their metadata.
 
+pub mod bibliographic;
 pub mod date;
 pub mod decode;
+pub mod extract;
 pub mod front_matter;
+pub mod key;
 pub mod manifest;
 pub mod meta;
 
@@ -13,7 +16,9 @@ use walkdir::WalkDir;
 
 use crate::error::{Error, Result, Warning};
 
+pub use bibliographic::Bibliographic;
 pub use date::PartialDate;
+pub use key::{default_key, slug};
 pub use manifest::{Manifest, ManifestEntry, MANIFEST_FILE};
 pub use meta::SourceMeta;
 
@@ -104,71 +109,9 @@ pub fn rel_path(corpus: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// A lowercase ASCII key: accents folded, every run of other characters
-/// turned into one `-`.
-pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    let mut folded = String::new();
-    for c in text.chars() {
-        folded.clear();
-        fold_char(c, &mut folded);
-        for f in folded.chars() {
-            if f.is_ascii_alphanumeric() {
-                out.push(f.to_ascii_lowercase());
-            } else if !out.ends_with('-') && !out.is_empty() {
-                out.push('-');
-            }
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
-}
-
-fn fold_char(c: char, out: &mut String) {
-    let s = match c {
-        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => "a",
-        'ç' | 'Ç' => "c",
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
-        'î' | 'ï' | 'í' | 'ì' | 'Î' | 'Ï' | 'Í' | 'Ì' => "i",
-        'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'ø' | 'Ô' | 'Ö' | 'Ó' | 'Ò' | 'Õ' | 'Ø' => "o",
-        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
-        'ÿ' | 'ý' | 'Ÿ' | 'Ý' => "y",
-        'ñ' | 'Ñ' => "n",
-        'œ' | 'Œ' => "oe",
-        'æ' | 'Æ' => "ae",
-        'ß' => "ss",
-        _ => {
-            out.push(c);
-            return;
-        }
-    };
-    out.push_str(s);
-}
-
-/// The document key a path gets when the manifest gives no `id`: the path
-/// without its extension, as a slug (`notes/Élan.md` → `notes-elan`).
-pub fn default_key(rel: &str) -> String {
-    let stem = rel.rsplit_once('.').map_or(rel, |(stem, _)| stem);
-    let key = slug(stem);
-    if key.is_empty() {
-        "doc".to_owned()
-    } else {
-        key
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("Élargissement de l’OTAN"), "elargissement-de-l-otan");
-        assert_eq!(default_key("notes/Œuvre 1.md"), "notes-oeuvre-1");
-        assert_eq!(default_key("???.txt"), "doc");
-    }
 
     #[test]
     fn discovery_skips_hidden_and_other_files() {

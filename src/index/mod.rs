@@ -2,30 +2,42 @@
 //! building and updating it incrementally, reading passages back.
 //!
 //! The index lives in its own directory (`index/` by default). Each commit
-//! carries an [`IndexState`] payload recording the files it was built from;
-//! a crash before a commit leaves the previous commit, payload included,
-//! as it was.
+//! carries a [`Record`] payload of the files it was built from; a crash
+//! before a commit leaves the previous commit, record included, as it was.
+//!
+//! * [`schema`]: fields, and a stored passage written and read back;
+//! * [`record`]: the record of indexed files;
+//! * [`plan`]: the corpus compared with the record (the freshness check);
+//! * [`update`]: bringing the index in step, under the [`lock`];
+//! * [`lineage`]: what became of a passage id;
+//! * [`fresh`]: opening an index for reading, refreshed when the corpus
+//!   changed, and its status.
 
+mod apply;
+pub mod fresh;
+pub mod lineage;
+mod lock;
 pub mod plan;
+pub mod record;
 pub mod schema;
-pub mod state;
 mod update;
 
 use std::path::{Path, PathBuf};
 
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::TermQuery;
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::corpus::SourceMeta;
-use crate::document::Passage;
-use crate::error::{Error, Result};
-use crate::lang::Lang;
+use crate::error::{one_line, Error, Result};
+use crate::passage::{Passage, PassageId};
 
+pub use fresh::{open_fresh, status, Build, Freshness, Opening, Status};
+pub use lineage::Lineage;
 pub use plan::{plan, Plan};
+pub use record::{FileRecord, Record, FORMAT_VERSION};
 pub use schema::Fields;
-pub use state::{FileState, IndexState, FORMAT_VERSION};
 pub use update::{update, NoProgress, Progress, UpdateOptions, UpdateReport};
 
 /// An opened passage index.
@@ -35,7 +47,7 @@ pub struct SearchIndex {
     fields: Fields,
     reader: IndexReader,
     /// The record of the last commit, read once.
-    state: Option<IndexState>,
+    record: Option<Record>,
 }
 
 /// What was found in an index directory.
@@ -75,8 +87,8 @@ impl SearchIndex {
             ));
         }
         let opened = SearchIndex::from_index(dir, index)?;
-        match opened.state() {
-            Some(state) if state.is_compatible() => Ok(Opened::Ready(Box::new(opened))),
+        match opened.record() {
+            Some(record) if record.is_compatible() => Ok(Opened::Ready(Box::new(opened))),
             Some(_) => Ok(Opened::Incompatible(
                 "it was built by another version of nrel-search".into(),
             )),
@@ -113,16 +125,16 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let state = index
+        let record = index
             .load_metas()
             .ok()
-            .and_then(|metas| IndexState::from_payload(metas.payload.as_deref()));
+            .and_then(|metas| Record::from_payload(metas.payload.as_deref()));
         Ok(SearchIndex {
             dir: dir.to_path_buf(),
             index,
             fields,
             reader,
-            state,
+            record,
         })
     }
 
@@ -148,74 +160,42 @@ impl SearchIndex {
 
     /// The record of the commit this index was opened at (or last
     /// committed by this process), if it has one.
-    pub fn state(&self) -> Option<&IndexState> {
-        self.state.as_ref()
-    }
-
-    /// The current passage that replaced a passage id which no longer
-    /// exists, when the index recorded one.
-    pub fn successor(&self, id: &str) -> Option<&str> {
-        self.state()?.retired.get(id).map(String::as_str)
+    pub fn record(&self) -> Option<&Record> {
+        self.record.as_ref()
     }
 
     /// Whether a document has this key.
-    pub fn has_document(&self, key: &str) -> bool {
-        self.state()
-            .is_some_and(|s| s.files.values().any(|f| f.key == key))
+    pub fn has_document(&self, doc: &str) -> bool {
+        self.record()
+            .is_some_and(|r| r.files.values().any(|f| f.doc == doc))
     }
 
-    /// Re-reads the index after this process committed `state`.
-    pub(crate) fn committed(&mut self, state: IndexState) -> Result<()> {
+    /// Re-reads the index after this process committed `record`.
+    pub(crate) fn committed(&mut self, record: Record) -> Result<()> {
         self.reader.reload()?;
-        self.state = Some(state);
+        self.record = Some(record);
         Ok(())
     }
 
-    /// Reads a stored passage document back.
-    pub fn passage_from_doc(&self, doc: &TantivyDocument) -> (Passage, SourceMeta) {
-        let f = &self.fields;
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let num = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-        let meta: SourceMeta = serde_json::from_str(&text(f.meta)).unwrap_or_default();
-        let section = text(f.section);
-        let passage = Passage {
-            id: text(f.id),
-            ordinal: num(f.ordinal) as u32,
-            kind: text(f.kind),
-            section: (!section.is_empty()).then_some(section),
-            text: text(f.text),
-            line_start: num(f.line_start) as u32,
-            line_end: num(f.line_end) as u32,
-            lang: text(f.lang).parse().unwrap_or(Lang::French),
-            spans: Passage::spans_from_str(&text(f.line_map)),
-        };
-        (passage, meta)
-    }
-
     /// Every passage of a document, in order, with its metadata.
-    pub fn document_passages(&self, key: &str) -> Result<Vec<(Passage, SourceMeta)>> {
-        let mut out = self.lookup(self.fields.doc, key, None)?;
+    pub fn document_passages(&self, doc: &str) -> Result<Vec<(Passage, SourceMeta)>> {
+        let mut out = self.lookup(self.fields.doc, doc, None)?;
         out.sort_by_key(|(p, _)| p.ordinal);
         Ok(out)
     }
 
     /// The metadata of every document in the index, in path order.
     pub fn documents(&self) -> Result<Vec<SourceMeta>> {
-        let Some(state) = self.state() else {
+        let Some(record) = self.record() else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        for file in state
+        for file in record
             .files
             .values()
             .filter(|f| f.error.is_none() && f.passages > 0)
         {
-            if let Some((_, meta)) = self.lookup(self.fields.doc, &file.key, Some(1))?.pop() {
+            if let Some((_, meta)) = self.lookup(self.fields.doc, &file.doc, Some(1))?.pop() {
                 out.push(meta);
             }
         }
@@ -223,8 +203,8 @@ impl SearchIndex {
     }
 
     /// The passage with this id, if the index has it.
-    pub fn passage(&self, id: &str) -> Result<Option<(Passage, SourceMeta)>> {
-        Ok(self.lookup(self.fields.id, id, Some(1))?.pop())
+    pub fn passage(&self, id: &PassageId) -> Result<Option<(Passage, SourceMeta)>> {
+        Ok(self.lookup(self.fields.id, id.as_str(), Some(1))?.pop())
     }
 
     /// The stored passages whose `field` is exactly `value`: at most `limit`
@@ -255,7 +235,7 @@ impl SearchIndex {
             .into_iter()
             .map(|address| {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(self.passage_from_doc(&doc))
+                Ok(schema::decode(&self.fields, &doc))
             })
             .collect()
     }
@@ -307,8 +287,4 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-pub(crate) fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::corpus::{discover, Manifest, SourceFile};
 use crate::error::{Error, Result, Warning};
 
-use super::state::{FileState, IndexState};
+use super::record::{FileRecord, Record};
 
 /// What has to be done to bring the index in step with the corpus.
 #[derive(Debug, Default)]
@@ -18,12 +18,12 @@ pub struct Plan {
     pub added: Vec<Candidate>,
     /// Files whose content or manifest entry changed.
     pub changed: Vec<Candidate>,
-    /// Files gone from the corpus: path and recorded state.
-    pub removed: Vec<(String, FileState)>,
-    /// Files moved with the same content: old path and state, new file.
-    pub renamed: Vec<(String, FileState, Candidate)>,
+    /// Files gone from the corpus: path and record.
+    pub removed: Vec<(String, FileRecord)>,
+    /// Files moved with the same content: old path and record, new file.
+    pub renamed: Vec<(String, FileRecord, Candidate)>,
     /// Files whose record stands, possibly with a new modification time.
-    pub unchanged: BTreeMap<String, FileState>,
+    pub unchanged: BTreeMap<String, FileRecord>,
     /// The manifest as read now.
     pub manifest: Manifest,
 }
@@ -58,13 +58,13 @@ impl Plan {
 
     /// Whether only the record needs writing: files touched, the manifest
     /// edited without effect, skipped files gone.
-    pub fn touched(&self, state: &IndexState) -> bool {
+    pub fn touched(&self, record: &Record) -> bool {
         self.unchanged.iter().any(|(rel, f)| {
-            state
+            record
                 .files
                 .get(rel)
                 .is_some_and(|old| old.mtime_ns != f.mtime_ns)
-        }) || self.manifest.hash != state.manifest
+        }) || self.manifest.hash != record.manifest
             || self.removed.len() > self.removed_documents()
     }
 
@@ -101,18 +101,18 @@ pub(crate) fn counts(
 pub fn meta_hash(manifest: &Manifest, rel: &str) -> String {
     manifest.get(rel).map_or_else(String::new, |entry| {
         let json = serde_json::to_string(entry).expect("entries serialise");
-        blake3::hash(json.as_bytes()).to_hex()[..16].to_owned()
+        crate::fingerprint::short(json.as_bytes(), 16)
     })
 }
 
 /// Hashes a file's content.
 fn hash_file(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok(blake3::hash(&bytes).to_hex().to_string())
+    Ok(crate::fingerprint::hex(&bytes))
 }
 
-/// Compares the corpus with `state` (an empty state plans a full build).
-pub fn plan(corpus: &Path, state: &IndexState, warnings: &mut Vec<Warning>) -> Result<Plan> {
+/// Compares the corpus with `record` (an empty record plans a full build).
+pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Result<Plan> {
     let manifest = Manifest::load(corpus, warnings)?;
     let files = discover(corpus, warnings)?;
     if files.is_empty() {
@@ -120,7 +120,7 @@ pub fn plan(corpus: &Path, state: &IndexState, warnings: &mut Vec<Warning>) -> R
     }
     let mut plan = Plan::default();
     let mut seen = std::collections::HashSet::new();
-    let manifest_same = manifest.hash == state.manifest;
+    let manifest_same = manifest.hash == record.manifest;
     for file in files {
         seen.insert(file.rel.clone());
         let meta = if manifest_same {
@@ -128,7 +128,7 @@ pub fn plan(corpus: &Path, state: &IndexState, warnings: &mut Vec<Warning>) -> R
         } else {
             Some(meta_hash(&manifest, &file.rel))
         };
-        let Some(old) = state.files.get(&file.rel) else {
+        let Some(old) = record.files.get(&file.rel) else {
             let meta_hash = meta.unwrap_or_else(|| meta_hash(&manifest, &file.rel));
             plan.added.push(Candidate {
                 file,
@@ -167,7 +167,7 @@ pub fn plan(corpus: &Path, state: &IndexState, warnings: &mut Vec<Warning>) -> R
             meta_hash,
         });
     }
-    let mut removed: Vec<(String, FileState)> = state
+    let mut removed: Vec<(String, FileRecord)> = record
         .files
         .iter()
         .filter(|(rel, _)| !seen.contains(*rel))

@@ -1,13 +1,18 @@
 //! The index schema: one tantivy document per passage. Field handles are
-//! looked up once, here.
+//! looked up once, here, and a stored passage is written ([`encode`]) and
+//! read back ([`decode`]) here only.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, FAST,
     INDEXED, STORED, STRING,
 };
+use tantivy::TantivyDocument;
 
 use crate::analysis::{ENGLISH, FRENCH, KEYWORD};
+use crate::corpus::SourceMeta;
 use crate::lang::Lang;
+use crate::passage::{Passage, PassageId};
+use crate::text::span;
 
 /// The fields of a passage document.
 #[derive(Clone, Copy, Debug)]
@@ -122,4 +127,60 @@ pub fn build() -> Schema {
     b.add_u64_field("date_lo", date.clone());
     b.add_u64_field("date_hi", date);
     b.build()
+}
+
+/// A passage of a document as a tantivy document.
+pub fn encode(fields: &Fields, meta: &SourceMeta, p: &Passage) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, p.id.as_str());
+    doc.add_text(fields.doc, &meta.doc);
+    doc.add_text(fields.path, &meta.path);
+    doc.add_u64(fields.ordinal, u64::from(p.ordinal));
+    doc.add_text(fields.kind, &p.kind);
+    if let Some(section) = &p.section {
+        doc.add_text(fields.section, section);
+    }
+    doc.add_text(fields.text, &p.text);
+    doc.add_text(fields.text_for(p.lang), &p.text);
+    doc.add_u64(fields.line_start, u64::from(p.line_start));
+    doc.add_u64(fields.line_end, u64::from(p.line_end));
+    doc.add_text(fields.line_map, span::to_string(&p.spans));
+    doc.add_text(fields.lang, p.lang.code());
+    doc.add_text(
+        fields.meta,
+        serde_json::to_string(meta).expect("metadata serialises"),
+    );
+    if let Some(source) = &meta.bib.source {
+        doc.add_text(fields.source, source);
+    }
+    if let Some(date) = meta.bib.date {
+        doc.add_u64(fields.date_lo, date.first_day());
+        doc.add_u64(fields.date_hi, date.last_day());
+    }
+    doc
+}
+
+/// Reads a stored passage back, with its document's metadata.
+pub fn decode(fields: &Fields, doc: &TantivyDocument) -> (Passage, SourceMeta) {
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let num = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let meta: SourceMeta = serde_json::from_str(&text(fields.meta)).unwrap_or_default();
+    let section = text(fields.section);
+    let passage = Passage {
+        id: PassageId::parse(&text(fields.id)),
+        ordinal: num(fields.ordinal) as u32,
+        kind: text(fields.kind),
+        section: (!section.is_empty()).then_some(section),
+        text: text(fields.text),
+        line_start: num(fields.line_start) as u32,
+        line_end: num(fields.line_end) as u32,
+        lang: text(fields.lang).parse().unwrap_or(Lang::French),
+        spans: span::from_str(&text(fields.line_map)),
+    };
+    (passage, meta)
 }

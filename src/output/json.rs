@@ -5,15 +5,13 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::corpus::SourceMeta;
+use crate::passage::Passage;
 use crate::search::Hit;
 
-/// One hit as written on a line.
+/// A passage with its document's metadata, as JSON output writes it.
 #[derive(Serialize)]
-pub struct JsonHit<'a> {
-    /// 1-based rank.
-    pub rank: usize,
-    /// BM25 score.
-    pub score: f32,
+pub struct JsonPassage<'a> {
     /// Passage id.
     pub id: &'a str,
     /// Document key.
@@ -44,6 +42,42 @@ pub struct JsonHit<'a> {
     pub line_end: u32,
     /// The whole passage, cleaned, in the source's wording.
     pub text: &'a str,
+}
+
+impl<'a> JsonPassage<'a> {
+    /// The JSON form of a passage of a document.
+    pub fn new(p: &'a Passage, meta: &'a SourceMeta) -> Self {
+        let bib = &meta.bib;
+        JsonPassage {
+            id: p.id.as_str(),
+            doc: &meta.doc,
+            path: &meta.path,
+            title: bib.title.as_deref(),
+            source: bib.source.as_deref(),
+            author: (!bib.authors.is_empty()).then(|| bib.authors.join("; ")),
+            authors: &bib.authors,
+            date: bib.date.map(|d| d.to_string()),
+            url: bib.url.as_deref(),
+            lang: p.lang.code(),
+            section: p.section.as_deref(),
+            kind: &p.kind,
+            line_start: p.line_start,
+            line_end: p.line_end,
+            text: &p.text,
+        }
+    }
+}
+
+/// One hit as written on a line.
+#[derive(Serialize)]
+pub struct JsonHit<'a> {
+    /// 1-based rank.
+    pub rank: usize,
+    /// BM25 score.
+    pub score: f32,
+    /// The passage and its document.
+    #[serde(flatten)]
+    pub passage: JsonPassage<'a>,
     /// The extract shown to people.
     pub snippet: &'a str,
     /// Byte ranges of `snippet` that match the query.
@@ -52,26 +86,10 @@ pub struct JsonHit<'a> {
 
 impl<'a> From<&'a Hit> for JsonHit<'a> {
     fn from(hit: &'a Hit) -> Self {
-        let meta = &hit.meta;
-        let p = &hit.passage;
         JsonHit {
             rank: hit.rank,
             score: hit.score,
-            id: &p.id,
-            doc: &meta.key,
-            path: &meta.path,
-            title: meta.title.as_deref(),
-            source: meta.publisher.as_deref(),
-            author: (!meta.authors.is_empty()).then(|| meta.authors.join("; ")),
-            authors: &meta.authors,
-            date: meta.date.map(|d| d.to_string()),
-            url: meta.url.as_deref(),
-            lang: p.lang.code(),
-            section: p.section.as_deref(),
-            kind: &p.kind,
-            line_start: p.line_start,
-            line_end: p.line_end,
-            text: &p.text,
+            passage: JsonPassage::new(&hit.passage, &hit.meta),
             snippet: &hit.snippet.text,
             highlights: hit
                 .snippet
@@ -83,11 +101,16 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
     }
 }
 
+/// Writes one JSON object and a newline.
+pub fn write_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    writeln!(out)
+}
+
 /// Prints one JSON object per hit.
 pub fn print_hits(out: &mut dyn Write, hits: &[Hit]) -> io::Result<()> {
     for hit in hits {
-        serde_json::to_writer(&mut *out, &JsonHit::from(hit))?;
-        writeln!(out)?;
+        write_line(out, &JsonHit::from(hit))?;
     }
     Ok(())
 }

@@ -2,11 +2,21 @@
 //!
 //! * [`terminal`]: ranked hits for people, with colour on a terminal;
 //! * [`json`]: JSON Lines, one hit per line, for programs;
-//! * [`cite`]: citations (Markdown, text, BibTeX, CSL-JSON).
+//! * [`quote`]: quotations with their attribution (Markdown, text);
+//! * [`bib`]: bibliography entries (BibTeX, CSL-JSON).
 
-pub mod cite;
+pub mod bib;
 pub mod json;
+pub mod quote;
 pub mod terminal;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use crate::corpus::SourceMeta;
+use crate::passage::Passage;
 
 /// Whether to colour the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,4 +38,81 @@ impl Color {
             Color::Never
         }
     }
+}
+
+/// How passages are printed as citations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CiteFormat {
+    /// A Markdown block quote (or inline quotes) with its attribution.
+    Markdown,
+    /// The same in plain text.
+    Text,
+    /// A BibTeX entry per source document.
+    Bibtex,
+    /// A CSL-JSON item per source document.
+    CslJson,
+}
+
+impl CiteFormat {
+    /// Every format, by its name.
+    pub const NAMES: [&'static str; 4] = ["markdown", "text", "bibtex", "csl-json"];
+}
+
+impl FromStr for CiteFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "markdown" => Ok(CiteFormat::Markdown),
+            "text" => Ok(CiteFormat::Text),
+            "bibtex" => Ok(CiteFormat::Bibtex),
+            "csl-json" => Ok(CiteFormat::CslJson),
+            _ => Err(format!(
+                "unknown citation format '{s}' (one of: {})",
+                CiteFormat::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+impl fmt::Display for CiteFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = *self as usize;
+        f.write_str(CiteFormat::NAMES[i])
+    }
+}
+
+/// Prints passages as citations: quotations (with `trim`, only the
+/// sentences that match it), or one bibliography entry per document.
+pub fn print_citations<'a>(
+    out: &mut dyn Write,
+    items: impl Iterator<Item = (&'a Passage, &'a SourceMeta)>,
+    format: CiteFormat,
+    trim: Option<&str>,
+) -> io::Result<()> {
+    let items: Vec<_> = items.collect();
+    let style = match format {
+        CiteFormat::Markdown => quote::Style::Markdown,
+        CiteFormat::Text => quote::Style::Text,
+        CiteFormat::Bibtex => return bib::write_bibtex(out, unique_docs(&items)),
+        CiteFormat::CslJson => {
+            return writeln!(out, "{}", bib::csl_json(&unique_docs(&items)));
+        }
+    };
+    for (i, (p, m)) in items.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write!(out, "{}", quote::quote(p, m, style, trim))?;
+    }
+    Ok(())
+}
+
+/// The documents of the items, each once, in order.
+fn unique_docs<'a>(items: &[(&'a Passage, &'a SourceMeta)]) -> Vec<&'a SourceMeta> {
+    let mut seen = HashSet::new();
+    items
+        .iter()
+        .map(|(_, m)| *m)
+        .filter(|m| seen.insert(m.doc.as_str()))
+        .collect()
 }

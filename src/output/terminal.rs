@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::Color;
 use crate::search::{Hit, Snippet};
+use crate::text::one_line;
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;31m";
@@ -39,13 +40,13 @@ fn paint(color: Color, style: &str, text: &str) -> String {
 fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io::Result<()> {
     let meta = &hit.meta;
     let p = &hit.passage;
-    let title = meta.title.as_deref().unwrap_or(&meta.path);
+    let title = meta.bib.title.as_deref().unwrap_or(&meta.path);
     let mut head = format!("{:>2}. {}", hit.rank, paint(color, BOLD, title));
     let mut about = Vec::new();
-    if let Some(publisher) = &meta.publisher {
-        about.push(publisher.clone());
+    if let Some(source) = &meta.bib.source {
+        about.push(source.clone());
     }
-    if let Some(date) = meta.date {
+    if let Some(date) = meta.bib.date {
         about.push(date.to_string());
     }
     about.push(p.lang.code().to_owned());
@@ -66,7 +67,7 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io:
     if let Some(section) = p
         .section
         .as_ref()
-        .filter(|s| Some(*s) != meta.title.as_ref())
+        .filter(|s| Some(*s) != meta.bib.title.as_ref())
     {
         second.push_str(&paint(color, DIM, &format!("  § {section}")));
     }
@@ -103,7 +104,7 @@ pub fn render_snippet(snippet: &Snippet, color: Color) -> String {
     }
     // One line: paragraph breaks become ¶, other white space one space.
     out.split("\n\n")
-        .map(|para| para.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(one_line)
         .filter(|para| !para.is_empty())
         .collect::<Vec<_>>()
         .join(" ¶ ")

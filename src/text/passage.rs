@@ -9,7 +9,8 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::clean::{line_range, sub_spans, Block, BlockKind, Span};
+use super::block::{Block, BlockKind};
+use super::span::{line_range, shifted, sub_spans, Span};
 use crate::lang::{Lang, LangDetector};
 
 /// A passage shorter than this merges with a neighbour.
@@ -57,10 +58,7 @@ impl Draft {
         }
         let base = self.text.len();
         let lines = line_range(&spans, 0, text.len());
-        self.spans.extend(spans.into_iter().map(|s| Span {
-            offset: s.offset + base,
-            line: s.line,
-        }));
+        self.spans.extend(shifted(&spans, base));
         self.text.push_str(text);
         if kind != BlockKind::Heading || self.kind.is_none() {
             self.kind = Some(kind)
@@ -190,10 +188,7 @@ fn merge_short_tails(passages: Vec<RawPassage>) -> Vec<RawPassage> {
             if mergeable && words < MIN_WORDS / 2 && prev_words + words <= MAX_WORDS {
                 prev.text.push_str("\n\n");
                 let base = prev.text.len();
-                prev.spans.extend(p.spans.iter().map(|s| Span {
-                    offset: s.offset + base,
-                    line: s.line,
-                }));
+                prev.spans.extend(shifted(&p.spans, base));
                 prev.text.push_str(&p.text);
                 prev.line_end = prev.line_end.max(p.line_end);
                 continue;

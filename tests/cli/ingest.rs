@@ -1,10 +1,10 @@
 //! Cleaning, passages, metadata and language on the real seed texts.
 
-use nrel_search::corpus::meta::extract;
+use nrel_search::corpus::extract::extract;
 use nrel_search::corpus::Manifest;
-use nrel_search::document::{prepare, Document};
+use nrel_search::ingest::{clean_text as clean, prepare, Document};
 use nrel_search::lang::{Lang, LangDetector};
-use nrel_search::text::{clean, BlockKind};
+use nrel_search::text::BlockKind;
 
 use crate::harness::seed_corpus;
 
@@ -240,9 +240,9 @@ fn ids_are_stable_and_unique() {
     );
     let unique: std::collections::HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len());
-    assert!(ids
-        .iter()
-        .all(|id| id.starts_with("2022-otan-relations-avec-la-russie:")));
+    assert!(ids.iter().all(|id| id
+        .as_str()
+        .starts_with("2022-otan-relations-avec-la-russie:")));
 }
 
 #[test]

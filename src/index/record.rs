@@ -1,5 +1,6 @@
-//! What an index knows of the corpus it was built from, stored as the
-//! payload of each tantivy commit, so that the index and this record can
+//! The record: what an index knows of the corpus it was built from (files,
+//! their hashes and keys, the successors of changed passages), stored as
+//! the payload of each tantivy commit, so that the index and its record can
 //! never disagree: a commit writes both at once, an interrupted run neither.
 
 use std::collections::BTreeMap;
@@ -7,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::ANALYSIS_VERSION;
+use crate::passage::PassageId;
 
 /// Version of the index layout (schema, stored fields, ids). Bump it with
 /// any change that makes an older index unreadable or wrong.
@@ -14,7 +16,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// The state of one indexed source file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileState {
+pub struct FileRecord {
     /// Size in bytes when indexed.
     pub size: u64,
     /// Modification time (ns since the epoch) when indexed.
@@ -24,7 +26,8 @@ pub struct FileState {
     /// Hash of the manifest entry that applied (empty: none).
     pub meta_hash: String,
     /// Document key its passages carry.
-    pub key: String,
+    #[serde(rename = "key")]
+    pub doc: String,
     /// Number of passages.
     pub passages: u32,
     /// Why the file could not be indexed, when it could not.
@@ -32,38 +35,38 @@ pub struct FileState {
     pub error: Option<String>,
 }
 
-/// The commit payload.
+/// The record of an index: the payload of its last commit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndexState {
+pub struct Record {
     /// [`FORMAT_VERSION`] of the writer.
     pub format: u32,
     /// [`ANALYSIS_VERSION`] of the writer.
     pub analysis: u32,
     /// Files, by corpus-relative path.
-    pub files: BTreeMap<String, FileState>,
+    pub files: BTreeMap<String, FileRecord>,
     /// Hash of the manifest file, if there was one.
     pub manifest: Option<String>,
-    /// Ids of passages that changed or went away, each with the id of the
-    /// closest passage of the new version of its document.
-    #[serde(default)]
-    pub retired: BTreeMap<String, String>,
+    /// Successors: ids of passages that changed or went away, each with
+    /// the id of the closest passage of the new version of its document.
+    #[serde(default, rename = "retired")]
+    pub successors: BTreeMap<PassageId, PassageId>,
 }
 
-impl Default for IndexState {
+impl Default for Record {
     fn default() -> Self {
-        IndexState {
+        Record {
             format: FORMAT_VERSION,
             analysis: ANALYSIS_VERSION,
             files: BTreeMap::new(),
             manifest: None,
-            retired: BTreeMap::new(),
+            successors: BTreeMap::new(),
         }
     }
 }
 
-impl IndexState {
+impl Record {
     /// Reads a payload; `None` when absent or unreadable.
-    pub fn from_payload(payload: Option<&str>) -> Option<IndexState> {
+    pub fn from_payload(payload: Option<&str>) -> Option<Record> {
         serde_json::from_str(payload?).ok()
     }
 

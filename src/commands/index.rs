@@ -1,0 +1,42 @@
+//! `nrel-search index [--full]`: bring the index in step with the corpus
+//! and say what was done.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use nrel_search::index::{self, UpdateOptions};
+
+use super::FOUND;
+use crate::cli::{Dirs, IndexArgs};
+use crate::messages::warn_all;
+use crate::progress::Bar;
+
+pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
+    let options = UpdateOptions {
+        full: args.full,
+        ..UpdateOptions::default()
+    };
+    let (_, report) = index::update(&dirs.corpus, &dirs.index, &options, &Bar::new())?;
+    warn_all(&report.warnings);
+    let mut out = io::stdout().lock();
+    if let Some(reason) = &report.rebuilt {
+        writeln!(
+            out,
+            "rebuilt the index in {} ({reason})",
+            dirs.index.display()
+        )?;
+    }
+    writeln!(out, "{}", report.summary())?;
+    writeln!(
+        out,
+        "{}: {} documents, {} passages (analysed this run: {} files, {} passages)",
+        dirs.index.display(),
+        report.documents,
+        report.passages,
+        report.analysed_files,
+        report.analysed_passages
+    )?;
+    Ok(ExitCode::from(FOUND))
+}

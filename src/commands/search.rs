@@ -1,0 +1,82 @@
+//! `nrel-search QUERY` and `nrel-search search QUERY`.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Result};
+
+use nrel_search::output::{self, Color};
+use nrel_search::search::{self, SearchOptions};
+use nrel_search::Error;
+
+use super::{open, FOUND, NOT_FOUND};
+use crate::cli::{ColorChoice, Dirs, SearchArgs};
+use crate::messages::{note, warn_all};
+
+pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
+    let options = options(&args)?;
+    let index = open(dirs, args.no_refresh)?;
+    let results = search::search(&index, &options).map_err(cli_error)?;
+    warn_all(&results.warnings);
+    let mut out = io::stdout().lock();
+    if args.json {
+        output::json::print_hits(&mut out, &results.hits)?;
+    } else if let Some(format) = args.cite {
+        output::print_citations(
+            &mut out,
+            results.hits.iter().map(|h| (&h.passage, &h.meta)),
+            format,
+            Some(&options.query),
+        )?;
+    } else if results.hits.is_empty() {
+        note(format_args!("no passage matches '{}'", options.query));
+    } else {
+        let color = match args.color {
+            ColorChoice::Auto => Color::auto(),
+            ColorChoice::Always => Color::Always,
+            ColorChoice::Never => Color::Never,
+        };
+        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, color)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::from(if results.hits.is_empty() {
+        NOT_FOUND
+    } else {
+        FOUND
+    }))
+}
+
+/// The search the arguments ask for, checked.
+fn options(args: &SearchArgs) -> Result<SearchOptions> {
+    let query = args.query.join(" ");
+    if query.trim().is_empty() {
+        bail!("no query given (try: nrel-search \"Conseil OTAN-Russie\", or nrel-search --help)");
+    }
+    if args.limit == 0 {
+        bail!("invalid value for --limit: it must be at least 1");
+    }
+    if let (Some(since), Some(until)) = (args.since, args.until) {
+        if since.first_day() > until.last_day() {
+            bail!("--since {since} is after --until {until}");
+        }
+    }
+    Ok(SearchOptions {
+        query,
+        limit: args.limit,
+        lang: args.lang,
+        since: args.since,
+        until: args.until,
+        doc: args.doc.clone(),
+        source: args.source.clone(),
+    })
+}
+
+/// A filter the library refuses, named as the option that set it.
+fn cli_error(e: Error) -> anyhow::Error {
+    match e {
+        Error::InvalidFilter { filter, message } => {
+            anyhow!("invalid value for --{filter}: {message}")
+        }
+        e => e.into(),
+    }
+}

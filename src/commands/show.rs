@@ -1,0 +1,99 @@
+//! `nrel-search show ID [--context N] [--json]`: a passage with its source
+//! and the passages around it.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use nrel_search::corpus::SourceMeta;
+use nrel_search::index::Lineage;
+use nrel_search::output::json::{write_line, JsonPassage};
+use nrel_search::PassageId;
+
+use super::{open, report_missing, FOUND, NOT_FOUND};
+use crate::cli::{Dirs, ShowArgs};
+
+/// A passage of `show --json`: the keys of a search hit's passage, and
+/// whether it is the one asked for.
+#[derive(Serialize)]
+struct ShownPassage<'a> {
+    #[serde(flatten)]
+    passage: JsonPassage<'a>,
+    target: bool,
+}
+
+pub fn run(dirs: &Dirs, args: ShowArgs) -> Result<ExitCode> {
+    let index = open(dirs, false)?;
+    let id = PassageId::parse(&args.id);
+    let (passage, meta) = match index.resolve(&id)? {
+        Lineage::Current(found) => *found,
+        lineage => {
+            report_missing(&id, &lineage);
+            return Ok(ExitCode::from(NOT_FOUND));
+        }
+    };
+    let all = index.document_passages(&meta.doc)?;
+    let at = all
+        .iter()
+        .position(|(p, _)| p.id == passage.id)
+        .unwrap_or(0);
+    let from = at.saturating_sub(args.context);
+    let to = at
+        .saturating_add(args.context)
+        .saturating_add(1)
+        .min(all.len());
+    let mut out = io::stdout().lock();
+    if args.json {
+        for (p, m) in &all[from..to] {
+            let shown = ShownPassage {
+                passage: JsonPassage::new(p, m),
+                target: p.id == passage.id,
+            };
+            write_line(&mut out, &shown)?;
+        }
+        return Ok(ExitCode::from(FOUND));
+    }
+    writeln!(out, "{}", describe(&meta, &dirs.corpus))?;
+    for (p, _) in &all[from..to] {
+        let marker = if p.id == passage.id { ">" } else { " " };
+        writeln!(
+            out,
+            "\n{marker} [{}] {}:{}-{} ({}, {}){}",
+            p.id,
+            meta.path,
+            p.line_start,
+            p.line_end,
+            p.lang,
+            p.kind,
+            p.section
+                .as_ref()
+                .map(|s| format!(" § {s}"))
+                .unwrap_or_default()
+        )?;
+        for line in p.text.lines() {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    Ok(ExitCode::from(FOUND))
+}
+
+/// `key — authors — title — source — date — url` and the file's path.
+fn describe(meta: &SourceMeta, corpus: &Path) -> String {
+    let bib = &meta.bib;
+    let mut parts = vec![meta.doc.clone()];
+    if !bib.authors.is_empty() {
+        parts.push(bib.authors.join(", "));
+    }
+    parts.extend(bib.title.clone());
+    parts.extend(bib.source.clone());
+    parts.extend(bib.date.map(|d| d.to_string()));
+    parts.extend(bib.url.clone());
+    format!(
+        "{}\n{}",
+        parts.join(" — "),
+        corpus.join(&meta.path).display()
+    )
+}

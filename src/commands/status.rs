@@ -1,0 +1,42 @@
+//! `nrel-search status`: whether the index is in step with the corpus
+//! (exit 0) or not (1).
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use nrel_search::index::{self, Status};
+
+use super::{FOUND, NOT_FOUND};
+use crate::cli::Dirs;
+use crate::messages::warn_all;
+
+pub fn run(dirs: &Dirs) -> Result<ExitCode> {
+    let (status, warnings) = index::status(&dirs.corpus, &dirs.index)?;
+    warn_all(&warnings);
+    let ok = match status {
+        Status::Missing => {
+            println!("no index in {} yet", dirs.index.display());
+            false
+        }
+        Status::Incompatible(reason) => {
+            println!(
+                "the index in {} must be rebuilt: {reason}",
+                dirs.index.display()
+            );
+            false
+        }
+        Status::UpToDate {
+            documents,
+            passages,
+        } => {
+            println!("index up to date: {documents} documents, {passages} passages");
+            true
+        }
+        Status::Stale(summary) => {
+            println!("index stale: {summary}");
+            false
+        }
+    };
+    Ok(ExitCode::from(if ok { FOUND } else { NOT_FOUND }))
+}

@@ -1,0 +1,260 @@
+//! Applying a plan: the new and changed files analysed in parallel, their
+//! passages written, removed files' passages deleted by term, renamed files'
+//! passages carried over from the index, and the new record assembled.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rayon::prelude::*;
+use tantivy::{IndexWriter, Term};
+
+use super::lineage::{self, succeed};
+use super::plan::{Candidate, Plan};
+use super::record::{FileRecord, Record};
+use super::schema::encode;
+use super::update::{Progress, UpdateReport};
+use super::SearchIndex;
+use crate::corpus::key::{rename_key, unique_key};
+use crate::error::{Error, Result, Warning};
+use crate::ingest::{self, Document};
+use crate::lang::LangDetector;
+use crate::passage::PassageId;
+
+/// Analyses what the plan says, writes the deletions and additions, and
+/// returns the new record.
+pub(super) fn apply(
+    index: &SearchIndex,
+    writer: &mut IndexWriter,
+    plan: Plan,
+    base: &Record,
+    progress: &dyn Progress,
+    report: &mut UpdateReport,
+) -> Result<Record> {
+    report.removed += plan.removed_documents();
+    let Plan {
+        added,
+        changed,
+        removed,
+        renamed,
+        unchanged,
+        manifest,
+    } = plan;
+    report.unchanged = unchanged.len();
+    let mut work = Apply {
+        index,
+        writer,
+        keys: unchanged.values().map(|f| f.doc.clone()).collect(),
+        files: unchanged,
+        successors: base.successors.clone(),
+        report,
+    };
+
+    // Changed files come first, so that they keep their keys before new
+    // files are given theirs; their keys are reserved for them.
+    let mut to_analyse: Vec<(Candidate, Origin)> = changed
+        .into_iter()
+        .map(|c| {
+            let old = base.files.get(&c.file.rel).cloned();
+            (c, old.map_or(Origin::Added, Origin::Changed))
+        })
+        .collect();
+    for (_, origin) in &to_analyse {
+        if let Origin::Changed(old) = origin {
+            work.keys.insert(old.doc.clone());
+        }
+    }
+    // Renames: passages read back from the index, no analysis, unless the
+    // manifest says something else of the new path.
+    let mut moved = Vec::new();
+    for (old_rel, old, cand) in renamed {
+        if cand.meta_hash == old.meta_hash {
+            moved.push((old_rel, old, cand));
+        } else {
+            to_analyse.push((cand, Origin::Renamed(old)));
+        }
+    }
+    to_analyse.extend(added.into_iter().map(|c| (c, Origin::Added)));
+    for (_, old) in &removed {
+        work.delete(&old.doc);
+    }
+    for (old_rel, old, cand) in moved {
+        if let Err(old) = work.keep_moved(&old_rel, old, &cand)? {
+            to_analyse.push((cand, Origin::Renamed(old)));
+        }
+    }
+
+    // New and changed files: analysed in parallel.
+    progress.begin(to_analyse.len() as u64);
+    let detector = LangDetector::default();
+    let loaded: Vec<_> = to_analyse
+        .into_par_iter()
+        .map(|(cand, origin)| {
+            let mut warnings = Vec::new();
+            let result = ingest::load(&cand.file, &manifest, &detector, &mut warnings);
+            progress.advance();
+            (cand, origin, result, warnings)
+        })
+        .collect();
+    progress.end();
+    for (cand, origin, result, warnings) in loaded {
+        work.report.warnings.extend(warnings);
+        match result {
+            Ok((doc, hash)) => work.add(&cand, origin, doc, hash)?,
+            Err(e) => work.keep_failed(&cand, origin, &e),
+        }
+    }
+    let mut record = Record {
+        files: work.files,
+        manifest: manifest.hash,
+        successors: work.successors,
+        ..Record::default()
+    };
+    lineage::bound(&mut record);
+    Ok(record)
+}
+
+/// Why a file is analysed.
+enum Origin {
+    /// It is new.
+    Added,
+    /// Its content or metadata changed; this was its record.
+    Changed(FileRecord),
+    /// It moved and its metadata changed; this was its record.
+    Renamed(FileRecord),
+}
+
+/// An update being applied: the writer, and the new record as it grows.
+struct Apply<'a> {
+    index: &'a SearchIndex,
+    writer: &'a mut IndexWriter,
+    files: BTreeMap<String, FileRecord>,
+    successors: BTreeMap<PassageId, PassageId>,
+    /// Document keys taken.
+    keys: HashSet<String>,
+    report: &'a mut UpdateReport,
+}
+
+impl Apply<'_> {
+    /// Deletes a document's passages.
+    fn delete(&mut self, doc: &str) {
+        let field = self.index.fields().doc;
+        self.writer.delete_term(Term::from_field_text(field, doc));
+    }
+
+    /// Re-adds a renamed file's stored passages under its new path (and
+    /// key, when the key followed the path). Gives the old record back
+    /// when the index has nothing of it, for the file to be analysed.
+    fn keep_moved(
+        &mut self,
+        old_rel: &str,
+        old: FileRecord,
+        cand: &Candidate,
+    ) -> Result<std::result::Result<(), FileRecord>> {
+        let stored = self.index.document_passages(&old.doc)?;
+        self.delete(&old.doc);
+        let Some((_, old_meta)) = stored.first().cloned() else {
+            return Ok(Err(old));
+        };
+        let doc = unique_key(
+            rename_key(&old_meta.doc, old_rel, &cand.file.rel),
+            &mut self.keys,
+        );
+        let mut meta = old_meta;
+        meta.path = cand.file.rel.clone();
+        meta.doc = doc.clone();
+        let passages = lineage::rekey(&mut self.successors, stored, &doc);
+        let fields = self.index.fields();
+        for passage in &passages {
+            self.writer.add_document(encode(fields, &meta, passage))?;
+        }
+        let hash = cand.hash.clone().unwrap_or(old.hash);
+        self.files.insert(
+            cand.file.rel.clone(),
+            file_record(cand, hash, doc, passages.len()),
+        );
+        self.report.renamed += 1;
+        Ok(Ok(()))
+    }
+
+    /// Adds an analysed document, replacing what the index had of it.
+    fn add(
+        &mut self,
+        cand: &Candidate,
+        origin: Origin,
+        mut doc: Document,
+        hash: String,
+    ) -> Result<()> {
+        match &origin {
+            Origin::Changed(old) | Origin::Renamed(old) => {
+                if matches!(origin, Origin::Changed(_)) {
+                    self.keys.remove(&old.doc);
+                    self.report.changed += 1;
+                } else {
+                    self.report.renamed += 1;
+                }
+                if !old.doc.is_empty() {
+                    let before = self.index.document_passages(&old.doc)?;
+                    succeed(&mut self.successors, before, &doc);
+                    self.delete(&old.doc);
+                }
+            }
+            Origin::Added => self.report.added += 1,
+        }
+        let key = unique_key(doc.meta.doc.clone(), &mut self.keys);
+        if key != doc.meta.doc {
+            self.report.warnings.push(Warning::file(
+                &cand.file.abs,
+                format!(
+                    "document key '{}' is taken by another file; using '{key}'",
+                    doc.meta.doc
+                ),
+            ));
+            doc.rekey(&key);
+        }
+        let fields = self.index.fields();
+        for passage in &doc.passages {
+            self.writer
+                .add_document(encode(fields, &doc.meta, passage))?;
+        }
+        self.report.analysed_passages += doc.passages.len() as u64;
+        self.report.analysed_files += 1;
+        self.files.insert(
+            cand.file.rel.clone(),
+            file_record(cand, hash, key, doc.passages.len()),
+        );
+        Ok(())
+    }
+
+    /// A file that could not be read: what the index had of it is kept,
+    /// and the failure remembered, so that the file is tried again only
+    /// once it changes.
+    fn keep_failed(&mut self, cand: &Candidate, origin: Origin, e: &Error) {
+        self.report.failed += 1;
+        self.report
+            .warnings
+            .push(Warning::general(format!("{e}; skipped")));
+        let mut kept = match origin {
+            Origin::Changed(old) => old,
+            Origin::Added | Origin::Renamed(_) => FileRecord::default(),
+        };
+        kept.size = cand.file.size;
+        kept.mtime_ns = cand.file.mtime_ns;
+        kept.meta_hash = cand.meta_hash.clone();
+        kept.error = Some(e.to_string());
+        if !kept.doc.is_empty() {
+            self.keys.insert(kept.doc.clone());
+        }
+        self.files.insert(cand.file.rel.clone(), kept);
+    }
+}
+
+fn file_record(cand: &Candidate, hash: String, doc: String, passages: usize) -> FileRecord {
+    FileRecord {
+        size: cand.file.size,
+        mtime_ns: cand.file.mtime_ns,
+        hash,
+        meta_hash: cand.meta_hash.clone(),
+        doc,
+        passages: passages as u32,
+        error: None,
+    }
+}

@@ -1,0 +1,193 @@
+//! Opening an index to read it, with the freshness guarantee: the index is
+//! built on first use (or rebuilt when it is incompatible), refreshed when
+//! the corpus changed, and when it cannot be refreshed (asked not to,
+//! another process updating) the caller is told it is stale. Also the
+//! status of an index, for `status`.
+
+use std::path::Path;
+
+use super::plan::plan;
+use super::update::{update, Progress, UpdateOptions, UpdateReport};
+use super::{Opened, Record, SearchIndex};
+use crate::error::{Error, Result, Warning};
+
+/// How fresh an opened index is, and what opening it did.
+#[derive(Debug)]
+pub enum Freshness {
+    /// It was in step with the corpus.
+    UpToDate,
+    /// It was built (first use) or rebuilt (incompatible); why, and how.
+    Built {
+        /// Why it was built.
+        why: Build,
+        /// What the build did.
+        report: UpdateReport,
+    },
+    /// The corpus changed and the index was brought in step.
+    Refreshed(UpdateReport),
+    /// The corpus changed and the index was not refreshed, as asked: what
+    /// changed.
+    Stale(String),
+    /// The corpus changed, and another process is updating the index: the
+    /// answers come from its last commit.
+    Busy,
+}
+
+/// Why an index was built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Build {
+    /// There was none.
+    FirstUse,
+    /// The one there could not be used.
+    Incompatible(String),
+}
+
+/// An index opened for reading.
+pub struct Opening {
+    /// The index.
+    pub index: SearchIndex,
+    /// How fresh it is.
+    pub freshness: Freshness,
+    /// Files skipped, fields ignored, on the way.
+    pub warnings: Vec<Warning>,
+}
+
+/// Announces the build once it has really started.
+struct Announcing<'a> {
+    inner: &'a dyn Progress,
+    message: String,
+}
+
+impl Progress for Announcing<'_> {
+    fn announce(&self, message: &str) {
+        self.inner.announce(message);
+    }
+    fn begin(&self, total: u64) {
+        self.inner.announce(&self.message);
+        self.inner.begin(total);
+    }
+    fn advance(&self) {
+        self.inner.advance();
+    }
+    fn end(&self) {
+        self.inner.end();
+    }
+}
+
+/// Opens the index in `dir` for reading, building it on first use and
+/// refreshing it when `corpus` changed (unless `refresh` is false).
+pub fn open_fresh(
+    corpus: &Path,
+    dir: &Path,
+    refresh: bool,
+    progress: &dyn Progress,
+) -> Result<Opening> {
+    let index = match SearchIndex::open(dir)? {
+        Opened::Ready(index) => *index,
+        opened => {
+            let why = match opened {
+                Opened::Incompatible(reason) => Build::Incompatible(reason),
+                _ => Build::FirstUse,
+            };
+            let message = match &why {
+                Build::Incompatible(reason) => {
+                    format!("rebuilding the index in {}: {reason}", dir.display())
+                }
+                Build::FirstUse => format!("building the index in {} (first use)", dir.display()),
+            };
+            let announcing = Announcing {
+                inner: progress,
+                message,
+            };
+            let (index, mut report) = update(corpus, dir, &UpdateOptions::default(), &announcing)?;
+            return Ok(Opening {
+                index,
+                warnings: std::mem::take(&mut report.warnings),
+                freshness: Freshness::Built { why, report },
+            });
+        }
+    };
+    let empty = Record::default();
+    let record = index.record().unwrap_or(&empty);
+    let mut warnings = Vec::new();
+    let plan = plan(corpus, record, &mut warnings)?;
+    if plan.is_empty() && !plan.touched(record) {
+        return Ok(Opening {
+            index,
+            freshness: Freshness::UpToDate,
+            warnings,
+        });
+    }
+    if !refresh {
+        let freshness = if plan.is_empty() {
+            Freshness::UpToDate
+        } else {
+            Freshness::Stale(plan.summary())
+        };
+        return Ok(Opening {
+            index,
+            freshness,
+            warnings,
+        });
+    }
+    // The update plans again, under the index lock: another process may
+    // have brought the index up to date since this check.
+    let options = UpdateOptions {
+        wait: None,
+        ..UpdateOptions::default()
+    };
+    match update(corpus, dir, &options, progress) {
+        Ok((fresh, mut report)) => Ok(Opening {
+            index: fresh,
+            warnings: std::mem::take(&mut report.warnings),
+            freshness: Freshness::Refreshed(report),
+        }),
+        Err(Error::IndexBusy(_)) => Ok(Opening {
+            index,
+            freshness: Freshness::Busy,
+            warnings,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether an index is in step with its corpus.
+#[derive(Debug)]
+pub enum Status {
+    /// No index there yet.
+    Missing,
+    /// The index must be rebuilt; why.
+    Incompatible(String),
+    /// In step.
+    UpToDate {
+        /// Documents indexed.
+        documents: usize,
+        /// Passages indexed.
+        passages: u64,
+    },
+    /// Not in step: what changed.
+    Stale(String),
+}
+
+/// The status of the index in `dir` against `corpus`, with the warnings of
+/// the check.
+pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
+    let index = match SearchIndex::open(dir)? {
+        Opened::Ready(index) => index,
+        Opened::Missing => return Ok((Status::Missing, Vec::new())),
+        Opened::Incompatible(reason) => return Ok((Status::Incompatible(reason), Vec::new())),
+    };
+    let empty = Record::default();
+    let record = index.record().unwrap_or(&empty);
+    let mut warnings = Vec::new();
+    let plan = plan(corpus, record, &mut warnings)?;
+    let status = if plan.is_empty() {
+        Status::UpToDate {
+            documents: record.documents(),
+            passages: record.passages(),
+        }
+    } else {
+        Status::Stale(plan.summary())
+    };
+    Ok((status, warnings))
+}

@@ -1,0 +1,120 @@
+//! Quotations with their attribution, in Markdown or plain text. The
+//! quotation is the passage's repaired original wording (what of it is
+//! quoted is decided in [`search::trim`](crate::search::trim)); missing
+//! metadata is left out, never printed as "unknown"; every quotation ends
+//! with `[nrel:ID]` so that `nrel-search check` can find it again.
+
+use crate::corpus::SourceMeta;
+use crate::lang::Lang;
+use crate::passage::Passage;
+use crate::search::trim::{quotation, Quotation};
+use crate::text::one_line;
+
+/// Quotations shorter than this many words are quoted inline.
+const INLINE_WORDS: usize = 40;
+
+/// How a quotation is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Block quote (`> `) or inline quotes, *italic* title.
+    Markdown,
+    /// Plain text.
+    Text,
+}
+
+/// The quotation with its attribution. With `trim`, only the sentences
+/// that contain a word of `trim` are kept, the cuts marked `[…]`.
+pub fn quote(passage: &Passage, meta: &SourceMeta, style: Style, trim: Option<&str>) -> String {
+    let Quotation { body, lines } = quotation(passage, trim);
+    let attribution = attribution(passage, meta, style, lines);
+    let words = body.split_whitespace().count();
+    let one_paragraph = !body.contains("\n\n");
+    if words <= INLINE_WORDS && one_paragraph {
+        let (open, close) = inline_quotes(passage.lang);
+        return format!("{open}{}{close} — {attribution}\n", one_line(&body));
+    }
+    match style {
+        Style::Markdown => {
+            let quoted: Vec<String> = body
+                .split("\n\n")
+                .map(|para| format!("> {}", one_line(para)))
+                .collect();
+            format!("{}\n\n— {attribution}\n", quoted.join("\n>\n"))
+        }
+        Style::Text => {
+            let (open, close) = inline_quotes(passage.lang);
+            let paras: Vec<String> = body.split("\n\n").map(one_line).collect();
+            format!("{open}{}{close}\n— {attribution}\n", paras.join("\n\n"))
+        }
+    }
+}
+
+/// French quotes with narrow no-break spaces inside, or English curly ones.
+fn inline_quotes(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::French => ("«\u{202F}", "\u{202F}»"),
+        Lang::English => ("“", "”"),
+    }
+}
+
+/// `Author, *Title*, Publisher, date, path, lines 7–9, § Section [nrel:ID]`,
+/// `lines` being the source lines of what is quoted.
+pub fn attribution(
+    passage: &Passage,
+    meta: &SourceMeta,
+    style: Style,
+    lines: (u32, u32),
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !meta.bib.authors.is_empty() {
+        parts.push(join_names(&meta.bib.authors, passage.lang));
+    }
+    if let Some(title) = &meta.bib.title {
+        parts.push(match style {
+            Style::Markdown => format!("*{}*", title.replace('*', "\\*")),
+            Style::Text => title.clone(),
+        });
+    }
+    if let Some(container) = &meta.bib.container {
+        parts.push(container.clone());
+    }
+    if let Some(source) = &meta.bib.source {
+        parts.push(source.clone());
+    }
+    if let Some(date) = meta.bib.date {
+        parts.push(date.to_string());
+    }
+    let lines = if lines.0 == lines.1 {
+        format!("line {}", lines.0)
+    } else {
+        format!("lines {}–{}", lines.0, lines.1)
+    };
+    let mut location = format!("{}, {lines}", meta.path);
+    if let Some(section) = passage
+        .section
+        .as_ref()
+        .filter(|s| meta.bib.title.as_ref() != Some(*s))
+    {
+        location.push_str(&format!(", § {section}"));
+    }
+    parts.push(location);
+    if let Some(url) = &meta.bib.url {
+        parts.push(match style {
+            Style::Markdown => format!("<{url}>"),
+            Style::Text => url.clone(),
+        });
+    }
+    format!("{} {}", parts.join(", "), passage.id.reference())
+}
+
+fn join_names(names: &[String], lang: Lang) -> String {
+    let and = match lang {
+        Lang::French => " et ",
+        Lang::English => " and ",
+    };
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}{and}{last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,141 @@
+//! The query: parsed leniently by tantivy's `QueryParser` over both
+//! language fields (each analysed by its own analyzer), the other
+//! language's field weighed down for a query clearly in one language, a
+//! phrase clause for plain multi-word queries, and the one-letter-away
+//! variant tried when nothing matches exactly.
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser};
+
+use crate::analysis::{self, tokens};
+use crate::error::{one_line, Warning};
+use crate::index::SearchIndex;
+use crate::lang::{Lang, LangDetector};
+
+/// Edit distance of the words tried when nothing matches exactly.
+const FUZZY_DISTANCE: u8 = 1;
+/// Weight of the other language's field for a query in a known language.
+const OTHER_LANGUAGE_BOOST: f32 = 0.25;
+/// Weight of the whole-query phrase clause.
+const PHRASE_BOOST: f32 = 2.0;
+/// Words allowed between the query's words for the phrase clause.
+const PHRASE_SLOP: u32 = 1;
+
+/// The parser for a query over both language fields.
+pub fn parser(index: &SearchIndex, query: &str) -> QueryParser {
+    let fields = index.fields();
+    let mut parser = QueryParser::for_index(index.index(), vec![fields.text_fr, fields.text_en]);
+    // A query clearly in one language weighs the other language's field
+    // down: there, its words are rare and would score too high.
+    if let Some(lang) = LangDetector::default().detect_query(query) {
+        for other in Lang::ALL.into_iter().filter(|l| *l != lang) {
+            parser.set_field_boost(fields.text_for(other), OTHER_LANGUAGE_BOOST);
+        }
+    }
+    parser
+}
+
+/// Parses the query; what the parser cannot read is searched as plain
+/// words, with a warning.
+pub fn parse(parser: &QueryParser, query: &str, warnings: &mut Vec<Warning>) -> Box<dyn Query> {
+    let (parsed, errors) = parser.parse_query_lenient(query);
+    if errors.is_empty() {
+        return parsed;
+    }
+    let words = plain_words(query);
+    warnings.push(Warning::general(format!(
+        "query syntax not understood ({}); searching for the words: {words}",
+        one_line(&errors[0].to_string())
+    )));
+    parser.parse_query_lenient(&words).0
+}
+
+/// Plain words also score as a phrase: passages that have them together,
+/// in order, come first.
+pub fn with_phrase_boost(
+    parser: &QueryParser,
+    query: &str,
+    parsed: Box<dyn Query>,
+) -> Box<dyn Query> {
+    match phrase_boost(parser, query) {
+        Some(phrase) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, parsed),
+            (Occur::Should, phrase),
+        ])),
+        None => parsed,
+    }
+}
+
+/// For a query of several plain words (no quotes, operators or fields),
+/// the same words as a sloppy phrase, boosted.
+fn phrase_boost(parser: &QueryParser, query: &str) -> Option<Box<dyn Query>> {
+    let has_syntax = query.contains(['"', '+', ':', '(', ')', '^', '~', '*', '[', ']', '{', '}'])
+        || query
+            .split_whitespace()
+            .any(|w| w.starts_with('-') || w == "OR" || w == "AND" || w == "NOT");
+    if has_syntax || query.split_whitespace().count() < 2 {
+        return None;
+    }
+    let (phrase, errors) = parser.parse_query_lenient(&format!("\"{query}\"~{PHRASE_SLOP}"));
+    errors
+        .is_empty()
+        .then(|| Box::new(BoostQuery::new(phrase, PHRASE_BOOST)) as Box<dyn Query>)
+}
+
+/// The query with words one letter away allowed; its own syntax
+/// (-excluded, "phrases") still holds.
+pub fn fuzzy(index: &SearchIndex, parser: &QueryParser, query: &str) -> Box<dyn Query> {
+    let mut fuzzy_parser = parser.clone();
+    for lang in Lang::ALL {
+        fuzzy_parser.set_field_fuzzy(index.fields().text_for(lang), false, FUZZY_DISTANCE, true);
+    }
+    let (fuzzy, errors) = fuzzy_parser.parse_query_lenient(query);
+    if errors.is_empty() {
+        fuzzy
+    } else {
+        fuzzy_parser.parse_query_lenient(&plain_words(query)).0
+    }
+}
+
+/// Whether either analyzer keeps a word of the query.
+pub fn has_searchable_word(query: &str) -> bool {
+    let words = plain_words(query);
+    Lang::ALL
+        .into_iter()
+        .any(|lang| !tokens(&mut analysis::analyzer(lang), &words).is_empty())
+}
+
+/// The query with its syntax characters turned into spaces.
+pub fn plain_words(query: &str) -> String {
+    query
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || analysis::APOSTROPHES.contains(&c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .map(|w| w.trim_start_matches('-'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_drop_syntax() {
+        assert_eq!(plain_words("Source : \"JT\" (20h)"), "Source JT 20h");
+        assert_eq!(plain_words("l’OTAN -Russie"), "l’OTAN Russie");
+    }
+
+    #[test]
+    fn punctuation_only() {
+        assert!(!has_searchable_word("« ? » - ;"));
+        assert!(has_searchable_word("élargissement de l'OTAN"));
+    }
+}
