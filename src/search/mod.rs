@@ -20,6 +20,9 @@ use crate::passage::Passage;
 
 pub use snippet::Snippet;
 
+/// Hits beyond the limit collected to order equal scores.
+const TIE_MARGIN: usize = 16;
+
 /// What to search for and how.
 #[derive(Clone, Debug, Default)]
 pub struct SearchOptions {
@@ -82,7 +85,15 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     let mut query = query::with_phrase_boost(&parser, query_text, parsed);
 
     let searcher = index.searcher();
-    let collector = TopDocs::with_limit(options.limit.max(1)).order_by_score();
+    // No more than the index holds: a limit given by the user never
+    // decides an allocation. A few more than asked are collected, so that
+    // passages of equal score are ordered the same way every time.
+    let wanted = options.limit.max(1);
+    let collect = wanted
+        .saturating_add(TIE_MARGIN)
+        .min(searcher.num_docs() as usize)
+        .max(1);
+    let collector = TopDocs::with_limit(collect).order_by_score();
     let mut top = match searcher.search(&filter::apply(&*query, &filters), &collector) {
         // The parser lets through some clauses that cannot run (`name:*` on
         // a field the index lacks or cannot list); such a query is searched
@@ -110,6 +121,21 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             top = found;
         }
     }
+    // Equal scores: in corpus order (path, then position in the document).
+    let mut top: Vec<_> = top
+        .into_iter()
+        .map(|(score, addr)| {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            Ok((score, schema::decode(index.fields(), &doc)))
+        })
+        .collect::<Result<_>>()?;
+    top.sort_by(|(sa, (pa, ma)), (sb, (pb, mb))| {
+        sb.total_cmp(sa)
+            .then_with(|| ma.path.cmp(&mb.path))
+            .then(pa.ordinal.cmp(&pb.ordinal))
+    });
+    top.truncate(wanted);
+
     let fields = index.fields();
     let mut generators = Vec::new();
     for lang in Lang::ALL {
@@ -117,9 +143,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         generator.set_max_num_chars(snippet::SNIPPET_CHARS);
         generators.push((lang, generator));
     }
-    for (rank, (score, addr)) in top.into_iter().enumerate() {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let (passage, meta) = schema::decode(fields, &doc);
+    for (rank, (score, (passage, meta))) in top.into_iter().enumerate() {
         let generator = &generators
             .iter()
             .find(|(lang, _)| *lang == passage.lang)
