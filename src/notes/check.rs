@@ -5,8 +5,7 @@ use super::diff::{quote_matches, word_diff};
 use super::parse::references;
 use crate::error::Result;
 use crate::index::{Lineage, SearchIndex};
-use crate::passage::{Passage, PassageId};
-use crate::text::similarity::closest;
+use crate::passage::PassageId;
 
 /// What became of one reference.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,13 +18,24 @@ pub enum Status {
         /// `[-removed-]` and `{+added+}`.
         diff: String,
     },
-    /// The document exists but the passage id does not (its text changed).
-    Stale {
-        /// The current passage that replaced it, if one is known.
-        successor: Option<PassageId>,
+    /// The passage changed, and the quotation still stands in the passage
+    /// that replaced it: the reference should say so.
+    Moved {
+        /// The passage the quotation now stands in.
+        to: PassageId,
     },
-    /// No document has the id's key.
-    Unknown,
+    /// The passage changed (the index recorded what replaced it), and the
+    /// quotation, if any, is not in the new one.
+    Stale {
+        /// The current passage that replaced it.
+        successor: PassageId,
+    },
+    /// The index never had this passage: no document has the id's key, or
+    /// the document has no such passage.
+    Unknown {
+        /// Whether a document has the id's key.
+        doc_known: bool,
+    },
 }
 
 /// One reference found in a note.
@@ -44,41 +54,53 @@ pub struct Reference {
 /// Checks every reference of a note against the index.
 pub fn check(index: &SearchIndex, note: &str) -> Result<Vec<Reference>> {
     let mut out = Vec::new();
-    for (id, line, quote) in references(note) {
-        let id = PassageId::parse(&id);
+    for found in references(note) {
+        let id = PassageId::parse(&found.id);
+        let quote = found.quote;
         let status = match index.resolve(&id)? {
-            Lineage::Current(found) => match &quote {
-                Some(q) if !quote_matches(q, &found.0.text) => Status::QuoteMismatch {
-                    diff: word_diff(q, &found.0.text),
+            Lineage::Current(current) => match &quote {
+                Some(q) if !quote_matches(q, &current.0.text) => Status::QuoteMismatch {
+                    diff: word_diff(q, &current.0.text),
                 },
                 _ => Status::Ok,
             },
-            Lineage::Succeeded(successor) => Status::Stale {
-                successor: Some(successor),
-            },
-            Lineage::Gone { doc } => {
-                let passages: Vec<Passage> = index
-                    .document_passages(&doc)?
-                    .into_iter()
-                    .map(|(p, _)| p)
-                    .collect();
-                Status::Stale {
-                    successor: quote
-                        .as_deref()
-                        .and_then(|q| closest(q, &passages, |p| &p.text))
-                        .map(|p| p.id.clone()),
+            Lineage::Succeeded(successor) => {
+                let still = match (&quote, index.passage(&successor)?) {
+                    (Some(q), Some((p, _))) => quote_matches(q, &p.text),
+                    _ => false,
+                };
+                if still {
+                    Status::Moved { to: successor }
+                } else {
+                    Status::Stale { successor }
                 }
             }
-            Lineage::Unknown => Status::Unknown,
+            Lineage::Gone { doc } => match quote.as_deref() {
+                Some(q) => match moved_within(index, &doc, q)? {
+                    Some(to) => Status::Moved { to },
+                    None => Status::Unknown { doc_known: true },
+                },
+                None => Status::Unknown { doc_known: true },
+            },
+            Lineage::Unknown => Status::Unknown { doc_known: false },
         };
         out.push(Reference {
             id,
-            line,
+            line: found.line,
             quote,
             status,
         });
     }
     Ok(out)
+}
+
+/// The passage of a document that a quotation stands in, if one does.
+fn moved_within(index: &SearchIndex, doc: &str, quote: &str) -> Result<Option<PassageId>> {
+    Ok(index
+        .document_passages(doc)?
+        .into_iter()
+        .find(|(p, _)| quote_matches(quote, &p.text))
+        .map(|(p, _)| p.id))
 }
 
 /// One line describing a reference.
@@ -89,15 +111,20 @@ pub fn describe(id: &PassageId, status: &Status) -> String {
         Status::QuoteMismatch { diff } => {
             format!("quote no longer matches the source {reference}: {diff}")
         }
-        Status::Stale {
-            successor: Some(new),
-        } => format!(
-            "stale id {reference}: the passage changed; closest current passage: {}",
-            new.reference()
+        Status::Moved { to } => format!(
+            "moved {reference}: the passage changed; the quotation now stands in {}",
+            to.reference()
         ),
-        Status::Stale { successor: None } => {
-            format!("stale id {reference}: the passage changed")
+        Status::Stale { successor } => format!(
+            "stale id {reference}: the passage changed; closest current passage: {}",
+            successor.reference()
+        ),
+        Status::Unknown { doc_known: false } => {
+            format!("unknown id {reference}: no document has this key")
         }
-        Status::Unknown => format!("unknown id {reference}: no document has this key"),
+        Status::Unknown { doc_known: true } => format!(
+            "unknown id {reference}: document {} has no such passage",
+            id.doc()
+        ),
     }
 }
