@@ -1,10 +1,16 @@
 //! Command-line arguments. They are turned into the library's own option
 //! types in `commands/`; nothing here does any work.
+//!
+//! A bare query is a search: when the first word that is not an option is
+//! not a command's name, `search` is put in front of the arguments, so that
+//! every command parses the same way with the global options before or
+//! after it.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use nrel_search::corpus::PartialDate;
 use nrel_search::lang::Lang;
@@ -18,19 +24,70 @@ use nrel_search::output::CiteFormat;
 #[command(
     name = "nrel-search",
     version,
-    args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true,
-    after_help = "Exit status: 0 when something was found, 1 when nothing was, 2 on error."
+    override_usage = "nrel-search [OPTIONS] QUERY...\n       nrel-search [OPTIONS] <COMMAND>",
+    after_help = "Search options (-n, --lang, --since, --until, --doc, --source, --json, --cite, \
+                  --no-refresh, --color): nrel-search search --help\n\n\
+                  Exit status: 0 when something was found (or all is well), 1 when nothing was \
+                  (or something is not right: a stale index, a failed check), 2 on error."
 )]
 pub struct Cli {
     #[command(flatten)]
     pub dirs: Dirs,
 
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Command,
+}
 
-    #[command(flatten)]
-    pub search: SearchArgs,
+impl Cli {
+    /// Parses these arguments (the program's name first), a bare query
+    /// taken as a search.
+    pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(with_default_command(args.into_iter().collect()))
+    }
+}
+
+/// The arguments with `search` put in front when no command is named.
+fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
+    let cli = Cli::command();
+    let search = cli.find_subcommand("search").expect("a search command");
+    let mut commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    commands.push("help");
+    // Options that take a value: the word after them is that value.
+    let valued: Vec<String> = cli
+        .get_arguments()
+        .chain(search.get_arguments())
+        .filter(|a| a.get_action().takes_values() && !a.is_positional())
+        .flat_map(|a| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|s| format!("-{s}"));
+            long.into_iter().chain(short)
+        })
+        .collect();
+    let mut i = 1;
+    let mut asks_help = false;
+    while i < args.len() {
+        let word = args[i].to_string_lossy();
+        if word == "--" {
+            break;
+        }
+        if word.starts_with('-') && word.len() > 1 {
+            asks_help |= matches!(&*word, "-h" | "--help" | "-V" | "--version");
+            if valued.iter().any(|v| *v == word) {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        if commands.contains(&&*word) {
+            return args;
+        }
+        break;
+    }
+    if i >= args.len() && asks_help {
+        return args;
+    }
+    args.insert(1.min(args.len()), OsString::from("search"));
+    args
 }
 
 /// Where the corpus and the index are.
@@ -59,7 +116,7 @@ pub struct Dirs {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Search the passages (the default command).
+    /// Search the passages (the default command: `nrel-search QUERY`).
     Search(SearchArgs),
     /// Bring the index in step with the corpus (only what changed).
     Index(IndexArgs),

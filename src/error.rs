@@ -13,9 +13,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The corpus directory does not exist or is not a directory.
+    /// The corpus directory does not exist.
     #[error("corpus directory {} does not exist", .0.display())]
     CorpusMissing(PathBuf),
+    /// The corpus path is not a directory.
+    #[error("corpus {} is not a directory", .0.display())]
+    CorpusNotDirectory(PathBuf),
+    /// A source file holds binary data, not text.
+    #[error("{}: binary file, not text", .0.display())]
+    NotText(PathBuf),
     /// The corpus directory holds no `.txt` or `.md` file.
     #[error("corpus directory {} holds no .txt or .md file", .0.display())]
     CorpusEmpty(PathBuf),
@@ -59,7 +65,7 @@ pub enum Error {
     #[error("{}: another nrel-search process is updating this index; try again when it has finished", .0.display())]
     IndexBusy(PathBuf),
     /// An error from the search engine library.
-    #[error("index error: {0}")]
+    #[error("index error: {}; if the index is damaged, rebuild it with `nrel-search index --full`", one_line(&.0.to_string()))]
     Tantivy(#[from] tantivy::TantivyError),
     /// An error from the file watcher.
     #[error("watching the corpus failed: {0}")]
@@ -84,6 +90,10 @@ pub struct Warning {
     pub path: Option<PathBuf>,
     /// What happened.
     pub message: String,
+    /// Whether something could not be done that should have been: a file
+    /// that could not be read, a manifest that could not be understood.
+    /// Commands that report on the corpus (`index`) fail on these.
+    pub error: bool,
 }
 
 impl Warning {
@@ -92,6 +102,7 @@ impl Warning {
         Warning {
             path: Some(path.into()),
             message: message.into(),
+            error: false,
         }
     }
 
@@ -100,7 +111,14 @@ impl Warning {
         Warning {
             path: None,
             message: message.into(),
+            error: false,
         }
+    }
+
+    /// The same, marked as an error.
+    pub fn as_error(mut self) -> Self {
+        self.error = true;
+        self
     }
 }
 

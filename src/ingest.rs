@@ -55,12 +55,7 @@ pub fn load(
             ));
             text
         }
-        Decoded::Binary => {
-            return Err(Error::io(
-                &file.abs,
-                std::io::Error::new(std::io::ErrorKind::InvalidData, "binary file, not text"),
-            ))
-        }
+        Decoded::Binary => return Err(Error::NotText(file.abs.clone())),
     };
     Ok((prepare(&file.rel, &text, manifest, detector), hash))
 }

@@ -24,6 +24,18 @@ pub fn note(message: impl Display) {
     eprintln!("nrel-search: {message}");
 }
 
+/// Each warning on its line; those that are errors as errors, so that the
+/// run ends with an error status.
+pub fn report_all(warnings: &[Warning]) {
+    for w in warnings {
+        if w.error {
+            error(w);
+        } else {
+            warn(w);
+        }
+    }
+}
+
 /// `nrel-search: error: …`, and the run will end with an error status.
 pub fn error(message: impl Display) {
     ERRORED.store(true, Ordering::SeqCst);

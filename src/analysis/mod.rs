@@ -37,10 +37,11 @@ pub const ENGLISH: &str = "nrel_en";
 /// Name of the keyword analyzer (lowercase and fold only).
 pub const KEYWORD: &str = "nrel_keyword";
 
-/// Version of the analysis chains. Bump it whenever a change to this module
-/// changes the tokens produced: an index built with another version is
-/// rebuilt rather than misread.
-pub const ANALYSIS_VERSION: u32 = 1;
+/// Version of the analysis: the cleaning of texts and the analysis chains.
+/// Bump it whenever a change to either changes the passages or the tokens
+/// produced: an index built with another version is rebuilt rather than
+/// misread.
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// Tokens longer than this many bytes are dropped (base64, URLs gone wrong).
 const MAX_TOKEN_LEN: usize = 48;

@@ -10,31 +10,34 @@ use nrel_search::index::Lineage;
 use nrel_search::output::{self, bib, CiteFormat};
 use nrel_search::PassageId;
 
-use super::{open, report_missing, FOUND, NOT_FOUND};
+use super::{missing, open, warn_untrimmed, FOUND};
 use crate::cli::{BibArgs, CiteArgs, Dirs};
+use crate::messages::error;
 
 pub fn run(dirs: &Dirs, args: CiteArgs) -> Result<ExitCode> {
     let index = open(dirs, false)?;
     let mut found = Vec::new();
-    let mut missing = false;
     for id in &args.ids {
         let id = PassageId::parse(id);
         match index.resolve(&id)? {
             Lineage::Current(pair) => found.push(*pair),
             lineage => {
-                report_missing(&id, &lineage);
-                missing = true;
+                error(missing(&id, &lineage));
             }
         }
     }
     let mut out = io::stdout().lock();
-    output::print_citations(
+    let unmatched = output::print_citations(
         &mut out,
         found.iter().map(|(p, m)| (p, m)),
         args.format,
         args.trim.as_deref(),
     )?;
-    Ok(ExitCode::from(if missing { NOT_FOUND } else { FOUND }))
+    if let Some(trim) = &args.trim {
+        warn_untrimmed(&unmatched, trim);
+    }
+    // An id that could not be cited is an error (reported above).
+    Ok(ExitCode::from(FOUND))
 }
 
 pub fn run_bib(dirs: &Dirs, args: BibArgs) -> Result<ExitCode> {

@@ -8,9 +8,10 @@ use anyhow::Result;
 
 use nrel_search::index::{self, UpdateOptions};
 
+use super::plural;
 use super::FOUND;
 use crate::cli::{Dirs, IndexArgs};
-use crate::messages::warn_all;
+use crate::messages::report_all;
 use crate::progress::Bar;
 
 pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
@@ -19,7 +20,7 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
         ..UpdateOptions::default()
     };
     let (_, report) = index::update(&dirs.corpus, &dirs.index, &options, &Bar::new())?;
-    warn_all(&report.warnings);
+    report_all(&report.warnings);
     let mut out = io::stdout().lock();
     if let Some(reason) = &report.rebuilt {
         writeln!(
@@ -31,12 +32,12 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
     writeln!(out, "{}", report.summary())?;
     writeln!(
         out,
-        "{}: {} documents, {} passages (analysed this run: {} files, {} passages)",
+        "{}: {}, {} (analysed this run: {}, {})",
         dirs.index.display(),
-        report.documents,
-        report.passages,
-        report.analysed_files,
-        report.analysed_passages
+        plural(report.documents as u64, "document"),
+        plural(report.passages, "passage"),
+        plural(report.analysed_files as u64, "file"),
+        plural(report.analysed_passages, "passage")
     )?;
     Ok(ExitCode::from(FOUND))
 }

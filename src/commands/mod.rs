@@ -14,7 +14,6 @@ mod watch;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser;
 
 use nrel_search::index::{self as idx, Freshness, Lineage, SearchIndex};
 use nrel_search::{PassageId, Warning};
@@ -32,21 +31,20 @@ pub const ERROR: u8 = 2;
 
 /// Parses the command line and runs the command.
 pub fn run() -> Result<ExitCode> {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_args(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => return Ok(clap_error(e)),
     };
     let dirs = cli.dirs;
     match cli.command {
-        None => search::run(&dirs, cli.search),
-        Some(Command::Search(args)) => search::run(&dirs, args),
-        Some(Command::Index(args)) => index::run(&dirs, args),
-        Some(Command::Status) => status::run(&dirs),
-        Some(Command::Show(args)) => show::run(&dirs, args),
-        Some(Command::Watch(args)) => watch::run(&dirs, args),
-        Some(Command::Cite(args)) => cite::run(&dirs, args),
-        Some(Command::Bib(args)) => cite::run_bib(&dirs, args),
-        Some(Command::Check(args)) => check::run(&dirs, args),
+        Command::Search(args) => search::run(&dirs, args),
+        Command::Index(args) => index::run(&dirs, args),
+        Command::Status => status::run(&dirs),
+        Command::Show(args) => show::run(&dirs, args),
+        Command::Watch(args) => watch::run(&dirs, args),
+        Command::Cite(args) => cite::run(&dirs, args),
+        Command::Bib(args) => cite::run_bib(&dirs, args),
+        Command::Check(args) => check::run(&dirs, args),
     }
 }
 
@@ -88,9 +86,9 @@ fn open(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
         Freshness::UpToDate => {}
         Freshness::Built { report, .. } => {
             note(format_args!(
-                "indexed {} documents, {} passages ({:.2} s)",
-                report.documents,
-                report.passages,
+                "indexed {}, {} ({:.2} s)",
+                plural(report.documents as u64, "document"),
+                plural(report.passages, "passage"),
                 report.elapsed.as_secs_f64()
             ));
         }
@@ -109,19 +107,38 @@ fn open(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
     Ok(opening.index)
 }
 
-/// Says what became of a passage id the index does not have as such.
-fn report_missing(id: &PassageId, lineage: &Lineage) {
+/// An error saying what became of a passage id the index does not have.
+fn missing(id: &PassageId, lineage: &Lineage) -> String {
     match lineage {
-        Lineage::Current(_) => {}
-        Lineage::Succeeded(successor) => note(format_args!(
+        Lineage::Current(_) => format!("passage {id} exists"),
+        Lineage::Succeeded(successor) => format!(
             "passage {id} no longer exists (its text changed); closest current passage: {successor}"
-        )),
-        Lineage::Gone { doc } => note(format_args!(
+        ),
+        Lineage::Gone { doc } => format!(
             "passage {id} does not exist in document {doc} (its text changed before this index was built)"
-        )),
-        Lineage::Unknown => note(format_args!(
+        ),
+        Lineage::Unknown => format!(
             "unknown passage id {id}: no document has the key '{}'",
             id.doc()
-        )),
+        ),
+    }
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Says which quotations were not trimmed: no sentence had the words.
+fn warn_untrimmed(ids: &[&PassageId], trim: &str) {
+    for id in ids {
+        warn(&Warning::general(format!(
+            "no sentence of {id} has a word of '{}'; quoted whole",
+            nrel_search::search::query::echo(trim)
+        )));
     }
 }

@@ -9,7 +9,7 @@ use nrel_search::output::{self, Color};
 use nrel_search::search::{self, SearchOptions};
 use nrel_search::Error;
 
-use super::{open, FOUND, NOT_FOUND};
+use super::{open, warn_untrimmed, FOUND, NOT_FOUND};
 use crate::cli::{ColorChoice, Dirs, SearchArgs};
 use crate::messages::{note, warn_all};
 
@@ -22,14 +22,18 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     if args.json {
         output::json::print_hits(&mut out, &results.hits)?;
     } else if let Some(format) = args.cite {
-        output::print_citations(
+        let unmatched = output::print_citations(
             &mut out,
             results.hits.iter().map(|h| (&h.passage, &h.meta)),
             format,
             Some(&options.query),
         )?;
+        warn_untrimmed(&unmatched, &options.query);
     } else if results.hits.is_empty() {
-        note(format_args!("no passage matches '{}'", options.query));
+        note(format_args!(
+            "no passage matches '{}'",
+            search::query::echo(&options.query)
+        ));
     } else {
         let color = match args.color {
             ColorChoice::Auto => Color::auto(),

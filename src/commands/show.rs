@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use serde::Serialize;
 
 use nrel_search::corpus::SourceMeta;
@@ -13,8 +13,10 @@ use nrel_search::index::Lineage;
 use nrel_search::output::json::{write_line, JsonPassage};
 use nrel_search::PassageId;
 
-use super::{open, report_missing, FOUND, NOT_FOUND};
+use super::{missing, open, FOUND};
 use crate::cli::{Dirs, ShowArgs};
+use crate::messages::note;
+use nrel_search::output::terminal::lines;
 
 /// A passage of `show --json`: the keys of a search hit's passage, and
 /// whether it is the one asked for.
@@ -30,10 +32,17 @@ pub fn run(dirs: &Dirs, args: ShowArgs) -> Result<ExitCode> {
     let id = PassageId::parse(&args.id);
     let (passage, meta) = match index.resolve(&id)? {
         Lineage::Current(found) => *found,
-        lineage => {
-            report_missing(&id, &lineage);
-            return Ok(ExitCode::from(NOT_FOUND));
-        }
+        // A changed passage: what replaced it is shown.
+        Lineage::Succeeded(successor) => match index.passage(&successor)? {
+            Some(found) => {
+                note(format_args!(
+                    "passage {id} no longer exists (its text changed); closest current passage: {successor}, shown below"
+                ));
+                found
+            }
+            None => bail!(missing(&id, &Lineage::Succeeded(successor))),
+        },
+        lineage => bail!(missing(&id, &lineage)),
     };
     let all = index.document_passages(&meta.doc)?;
     let at = all
@@ -61,11 +70,10 @@ pub fn run(dirs: &Dirs, args: ShowArgs) -> Result<ExitCode> {
         let marker = if p.id == passage.id { ">" } else { " " };
         writeln!(
             out,
-            "\n{marker} [{}] {}:{}-{} ({}, {}){}",
+            "\n{marker} [{}] {}:{} ({}, {}){}",
             p.id,
             meta.path,
-            p.line_start,
-            p.line_end,
+            lines(p.line_start, p.line_end),
             p.lang,
             p.kind,
             p.section

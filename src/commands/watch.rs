@@ -17,9 +17,7 @@ use crate::messages::{warn, warn_all};
 use crate::progress::Bar;
 
 pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
-    if !dirs.corpus.is_dir() {
-        return Err(Error::CorpusMissing(dirs.corpus.clone()).into());
-    }
+    nrel_search::corpus::check_corpus(&dirs.corpus)?;
     // Watch first, so that no change made during the first update is missed.
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {

@@ -15,8 +15,10 @@
 //! ```
 //!
 //! Every field but `file` is optional. A field that cannot be used (a bad
-//! date, an unknown language) is reported and ignored; a manifest that is not
-//! valid TOML is an error, since every document's metadata would be wrong.
+//! date, an unknown language) is reported and ignored. A manifest that is
+//! not valid TOML is reported as an error with its line and column, and
+//! read as [`Manifest::broken`]: the index keeps the metadata it had from
+//! the last good one until it is fixed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -78,6 +80,9 @@ pub struct Manifest {
     entries: BTreeMap<String, ManifestEntry>,
     /// The manifest's own content hash, to notice edits.
     pub hash: Option<String>,
+    /// The manifest could not be read: it has no entries, and what the
+    /// index has from the last good one stands.
+    pub broken: bool,
 }
 
 impl Manifest {
@@ -89,16 +94,37 @@ impl Manifest {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Manifest::default()),
             Err(e) => return Err(Error::io(path, e)),
         };
-        let mut manifest = Manifest::parse(&text, &path, warnings)?;
-        manifest.hash = Some(crate::fingerprint::hex(text.as_bytes()));
-        Ok(manifest)
+        match Manifest::parse(&text, &path, warnings) {
+            Ok(mut manifest) => {
+                manifest.hash = Some(crate::fingerprint::hex(text.as_bytes()));
+                Ok(manifest)
+            }
+            Err(e) => {
+                warnings.push(
+                    Warning::general(format!("{e}; its metadata is not used until it is fixed"))
+                        .as_error(),
+                );
+                Ok(Manifest {
+                    broken: true,
+                    ..Manifest::default()
+                })
+            }
+        }
     }
 
     /// Parses a manifest's text; `path` names it in messages.
     pub fn parse(text: &str, path: &Path, warnings: &mut Vec<Warning>) -> Result<Manifest> {
-        let raw: RawManifest = toml::from_str(text).map_err(|e| Error::Manifest {
-            path: path.to_path_buf(),
-            message: crate::error::one_line(&e.to_string()),
+        let raw: RawManifest = toml::from_str(text).map_err(|e| {
+            let place = e.span().map_or(String::new(), |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!(":{line}:{column}")
+            });
+            Error::Manifest {
+                path: PathBuf::from(format!("{}{place}", path.display())),
+                message: crate::error::one_line(e.message()),
+            }
         })?;
         let mut entries = BTreeMap::new();
         for entry in raw.source {
@@ -161,13 +187,18 @@ impl Manifest {
         }
         Ok(Manifest {
             entries,
-            hash: None,
+            ..Manifest::default()
         })
     }
 
     /// The entry for a corpus-relative path.
     pub fn get(&self, rel_path: &str) -> Option<&ManifestEntry> {
         self.entries.get(rel_path)
+    }
+
+    /// The paths its entries name.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
     }
 }
 
@@ -220,6 +251,6 @@ lang = "de"
             &mut Vec::new(),
         )
         .unwrap_err();
-        assert!(err.to_string().starts_with("x/sources.toml: "), "{err}");
+        assert!(err.to_string().starts_with("x/sources.toml:1:"), "{err}");
     }
 }

@@ -41,9 +41,7 @@ pub const EXTENSIONS: [&str; 3] = ["txt", "md", "markdown"];
 /// Lists the corpus's `.txt` and `.md` files, hidden ones skipped, in path
 /// order. Unreadable directories are reported and skipped.
 pub fn discover(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<SourceFile>> {
-    if !corpus.is_dir() {
-        return Err(Error::CorpusMissing(corpus.to_path_buf()));
-    }
+    check_corpus(corpus)?;
     let mut files = Vec::new();
     let walker = WalkDir::new(corpus)
         .follow_links(true)
@@ -55,7 +53,8 @@ pub fn discover(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<Source
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(corpus).to_path_buf();
-                warnings.push(Warning::file(path, format!("skipped: {}", io_reason(&e))));
+                warnings
+                    .push(Warning::file(path, format!("skipped: {}", io_reason(&e))).as_error());
                 continue;
             }
         };
@@ -65,10 +64,9 @@ pub fn discover(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<Source
         let meta = match entry.metadata() {
             Ok(meta) => meta,
             Err(e) => {
-                warnings.push(Warning::file(
-                    entry.path(),
-                    format!("skipped: {}", io_reason(&e)),
-                ));
+                warnings.push(
+                    Warning::file(entry.path(), format!("skipped: {}", io_reason(&e))).as_error(),
+                );
                 continue;
             }
         };
@@ -86,6 +84,17 @@ pub fn discover(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<Source
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(files)
+}
+
+/// Checks that the corpus is a directory.
+pub fn check_corpus(corpus: &Path) -> Result<()> {
+    if corpus.is_dir() {
+        Ok(())
+    } else if corpus.exists() {
+        Err(Error::CorpusNotDirectory(corpus.to_path_buf()))
+    } else {
+        Err(Error::CorpusMissing(corpus.to_path_buf()))
+    }
 }
 
 fn io_reason(e: &walkdir::Error) -> String {

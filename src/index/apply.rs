@@ -30,6 +30,7 @@ pub(super) fn apply(
     report: &mut UpdateReport,
 ) -> Result<Record> {
     report.removed += plan.removed_documents();
+    report.unchanged = plan.unchanged_documents();
     let Plan {
         added,
         changed,
@@ -37,8 +38,8 @@ pub(super) fn apply(
         renamed,
         unchanged,
         manifest,
+        ..
     } = plan;
-    report.unchanged = unchanged.len();
     let mut work = Apply {
         index,
         writer,
@@ -229,9 +230,14 @@ impl Apply<'_> {
     /// once it changes.
     fn keep_failed(&mut self, cand: &Candidate, origin: Origin, e: &Error) {
         self.report.failed += 1;
+        let warning = Warning::general(format!("{e}; skipped"));
         self.report
             .warnings
-            .push(Warning::general(format!("{e}; skipped")));
+            .push(if matches!(e, Error::NotText(_)) {
+                warning
+            } else {
+                warning.as_error()
+            });
         let mut kept = match origin {
             Origin::Changed(old) => old,
             Origin::Added | Origin::Renamed(_) => FileRecord::default(),

@@ -118,7 +118,13 @@ pub fn open_fresh(
             warnings,
         });
     }
-    if !refresh {
+    if index.is_read_only() && !plan.is_empty() {
+        warnings.push(Warning::general(format!(
+            "the index in {} is read-only here: it cannot be refreshed",
+            dir.display()
+        )));
+    }
+    if !refresh || index.is_read_only() {
         let freshness = if plan.is_empty() {
             Freshness::UpToDate
         } else {

@@ -18,6 +18,7 @@ pub mod fresh;
 pub mod lineage;
 mod lock;
 pub mod plan;
+mod read_only;
 pub mod record;
 pub mod schema;
 mod update;
@@ -48,6 +49,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     /// The record of the last commit, read once.
     record: Option<Record>,
+    /// Whether this process cannot write in the index directory.
+    read_only: bool,
 }
 
 /// What was found in an index directory.
@@ -74,7 +77,13 @@ impl SearchIndex {
             }
             return Ok(Opened::Missing);
         }
-        let index = Index::open_in_dir(dir).map_err(|e| Error::BadIndex {
+        let read_only = !read_only::is_writable(dir);
+        let opened = if read_only {
+            read_only::ReadOnlyDirectory::open(dir).and_then(Index::open)
+        } else {
+            Index::open_in_dir(dir)
+        };
+        let index = opened.map_err(|e| Error::BadIndex {
             path: dir.to_path_buf(),
             message: format!(
                 "cannot be read ({}); rebuild it with `nrel-search index --full`",
@@ -86,7 +95,8 @@ impl SearchIndex {
                 "it was built by another version of nrel-search".into(),
             ));
         }
-        let opened = SearchIndex::from_index(dir, index)?;
+        let mut opened = SearchIndex::from_index(dir, index)?;
+        opened.read_only = read_only;
         match opened.record() {
             Some(record) if record.is_compatible() => Ok(Opened::Ready(Box::new(opened))),
             Some(_) => Ok(Opened::Incompatible(
@@ -135,12 +145,19 @@ impl SearchIndex {
             fields,
             reader,
             record,
+            read_only: false,
         })
     }
 
     /// The index directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Whether this process can only read the index (it cannot be
+    /// refreshed).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The tantivy index.

@@ -26,6 +26,8 @@ pub struct Plan {
     pub unchanged: BTreeMap<String, FileRecord>,
     /// The manifest as read now.
     pub manifest: Manifest,
+    /// Files and directories of the corpus that could not be read.
+    pub skipped: usize,
 }
 
 /// A file to (re)index, with what is already known of it.
@@ -75,8 +77,17 @@ impl Plan {
             self.changed.len(),
             self.renamed.len(),
             self.removed_documents(),
-            self.unchanged.len(),
+            self.unchanged_documents(),
         )
+    }
+
+    /// Unchanged files that are documents (not files that could not be
+    /// read).
+    pub fn unchanged_documents(&self) -> usize {
+        self.unchanged
+            .values()
+            .filter(|f| f.error.is_none())
+            .count()
     }
 }
 
@@ -97,6 +108,10 @@ pub(crate) fn counts(
     format!("{added} added, {changed} changed, {renamed}{removed} removed, {unchanged} unchanged")
 }
 
+/// The manifest-entry hash of a file analysed while the manifest could not
+/// be read: once it can, the file is analysed again with its entry.
+const UNREAD_MANIFEST: &str = "unread";
+
 /// Hash of a manifest entry as it applies to a file ("" without one).
 pub fn meta_hash(manifest: &Manifest, rel: &str) -> String {
     manifest.get(rel).map_or_else(String::new, |entry| {
@@ -111,25 +126,58 @@ fn hash_file(path: &Path) -> Result<String> {
     Ok(crate::fingerprint::hex(&bytes))
 }
 
+/// Warns of manifest entries that name no file of the corpus.
+fn warn_unknown_entries(
+    corpus: &Path,
+    manifest: &Manifest,
+    files: &[SourceFile],
+    warnings: &mut Vec<Warning>,
+) {
+    let known: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    for path in manifest.paths().filter(|p| !known.contains(p)) {
+        warnings.push(Warning::file(
+            corpus.join(crate::corpus::MANIFEST_FILE),
+            format!("[{path}] names no file of the corpus; entry ignored"),
+        ));
+    }
+}
+
 /// Compares the corpus with `record` (an empty record plans a full build).
 pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Result<Plan> {
-    let manifest = Manifest::load(corpus, warnings)?;
+    let mut manifest = Manifest::load(corpus, warnings)?;
+    let before = warnings.len();
     let files = discover(corpus, warnings)?;
+    let skipped = warnings[before..].iter().filter(|w| w.error).count();
     if files.is_empty() {
         return Err(Error::CorpusEmpty(corpus.to_path_buf()));
     }
+    warn_unknown_entries(corpus, &manifest, &files, warnings);
+    if manifest.broken {
+        // What the index has from the last good manifest stands.
+        manifest.hash.clone_from(&record.manifest);
+    }
+    let entry_hash = |rel: &str| {
+        if manifest.broken {
+            UNREAD_MANIFEST.to_owned()
+        } else {
+            meta_hash(&manifest, rel)
+        }
+    };
     let mut plan = Plan::default();
     let mut seen = std::collections::HashSet::new();
     let manifest_same = manifest.hash == record.manifest;
     for file in files {
         seen.insert(file.rel.clone());
-        let meta = if manifest_same {
+        let old = record.files.get(&file.rel);
+        // Analysed while the manifest could not be read: its entry is due.
+        let entry_due = !manifest.broken && old.is_some_and(|o| o.meta_hash == UNREAD_MANIFEST);
+        let meta = if manifest_same && !entry_due {
             None
         } else {
-            Some(meta_hash(&manifest, &file.rel))
+            Some(entry_hash(&file.rel))
         };
-        let Some(old) = record.files.get(&file.rel) else {
-            let meta_hash = meta.unwrap_or_else(|| meta_hash(&manifest, &file.rel));
+        let Some(old) = old else {
+            let meta_hash = meta.unwrap_or_else(|| entry_hash(&file.rel));
             plan.added.push(Candidate {
                 file,
                 hash: None,
@@ -147,7 +195,7 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
             match hash_file(&file.abs) {
                 Ok(hash) => Some(hash),
                 Err(e) => {
-                    warnings.push(Warning::general(format!("{e}; kept as indexed")));
+                    warnings.push(Warning::general(format!("{e}; kept as indexed")).as_error());
                     plan.unchanged.insert(file.rel.clone(), old.clone());
                     continue;
                 }
@@ -164,7 +212,11 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
         plan.changed.push(Candidate {
             file,
             hash,
-            meta_hash,
+            meta_hash: if manifest.broken {
+                UNREAD_MANIFEST.to_owned()
+            } else {
+                meta_hash
+            },
         });
     }
     let mut removed: Vec<(String, FileRecord)> = record
@@ -209,5 +261,6 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
     }
     plan.removed = removed;
     plan.manifest = manifest;
+    plan.skipped = skipped;
     Ok(plan)
 }

@@ -123,9 +123,7 @@ pub fn update(
 ) -> Result<(SearchIndex, UpdateReport)> {
     let started = Instant::now();
     let mut report = UpdateReport::default();
-    if !corpus.is_dir() {
-        return Err(Error::CorpusMissing(corpus.to_path_buf()));
-    }
+    crate::corpus::check_corpus(corpus)?;
     // One update at a time: the others wait here (or give up).
     let _lock = IndexLock::acquire(dir, options.wait)?;
     let mut index = match SearchIndex::open(dir) {
@@ -164,12 +162,14 @@ pub fn update(
     let plan = plan(corpus, &base, &mut report.warnings)?;
     if !full && plan.is_empty() && !plan.touched(&base) {
         // Nothing to write: no writer, no commit.
-        report.unchanged = plan.unchanged.len();
+        report.unchanged = plan.unchanged_documents();
+        report.failed = plan.skipped;
         report.documents = base.documents();
         report.passages = base.passages();
         report.elapsed = started.elapsed();
         return Ok((index, report));
     }
+    report.failed = plan.skipped;
     let work = plan.added.len() + plan.changed.len() + plan.renamed.len();
     let mut writer = open_writer(&index, options, full || work > SMALL_UPDATE)?;
     if full {

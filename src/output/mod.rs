@@ -16,7 +16,8 @@ use std::io::{self, Write};
 use std::str::FromStr;
 
 use crate::corpus::SourceMeta;
-use crate::passage::Passage;
+use crate::passage::{Passage, PassageId};
+use crate::search::trim::quotation;
 
 /// Whether to colour the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,28 +84,38 @@ impl fmt::Display for CiteFormat {
 
 /// Prints passages as citations: quotations (with `trim`, only the
 /// sentences that match it), or one bibliography entry per document.
+/// Returns the passages that had no sentence to trim to (quoted whole).
 pub fn print_citations<'a>(
     out: &mut dyn Write,
     items: impl Iterator<Item = (&'a Passage, &'a SourceMeta)>,
     format: CiteFormat,
     trim: Option<&str>,
-) -> io::Result<()> {
+) -> io::Result<Vec<&'a PassageId>> {
     let items: Vec<_> = items.collect();
     let style = match format {
         CiteFormat::Markdown => quote::Style::Markdown,
         CiteFormat::Text => quote::Style::Text,
-        CiteFormat::Bibtex => return bib::write_bibtex(out, unique_docs(&items)),
+        CiteFormat::Bibtex => {
+            bib::write_bibtex(out, unique_docs(&items))?;
+            return Ok(Vec::new());
+        }
         CiteFormat::CslJson => {
-            return writeln!(out, "{}", bib::csl_json(&unique_docs(&items)));
+            writeln!(out, "{}", bib::csl_json(&unique_docs(&items)))?;
+            return Ok(Vec::new());
         }
     };
+    let mut unmatched = Vec::new();
     for (i, (p, m)) in items.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        write!(out, "{}", quote::quote(p, m, style, trim))?;
+        let quotation = quotation(p, trim);
+        if !quotation.matched {
+            unmatched.push(&p.id);
+        }
+        write!(out, "{}", quote::quote(p, m, style, &quotation))?;
     }
-    Ok(())
+    Ok(unmatched)
 }
 
 /// The documents of the items, each once, in order.

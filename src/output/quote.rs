@@ -7,7 +7,7 @@
 use crate::corpus::SourceMeta;
 use crate::lang::Lang;
 use crate::passage::Passage;
-use crate::search::trim::{quotation, Quotation};
+use crate::search::trim::Quotation;
 use crate::text::one_line;
 
 /// Quotations shorter than this many words are quoted inline.
@@ -22,16 +22,16 @@ pub enum Style {
     Text,
 }
 
-/// The quotation with its attribution. With `trim`, only the sentences
-/// that contain a word of `trim` are kept, the cuts marked `[…]`.
-pub fn quote(passage: &Passage, meta: &SourceMeta, style: Style, trim: Option<&str>) -> String {
-    let Quotation { body, lines } = quotation(passage, trim);
-    let attribution = attribution(passage, meta, style, lines);
+/// The quotation of a passage (see [`quotation`](crate::search::trim::quotation))
+/// with its attribution.
+pub fn quote(passage: &Passage, meta: &SourceMeta, style: Style, quotation: &Quotation) -> String {
+    let Quotation { body, lines, .. } = quotation;
+    let attribution = attribution(passage, meta, style, *lines);
     let words = body.split_whitespace().count();
     let one_paragraph = !body.contains("\n\n");
     if words <= INLINE_WORDS && one_paragraph {
         let (open, close) = inline_quotes(passage.lang);
-        return format!("{open}{}{close} — {attribution}\n", one_line(&body));
+        return format!("{open}{}{close} — {attribution}\n", one_line(body));
     }
     match style {
         Style::Markdown => {

@@ -53,12 +53,11 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io:
     head.push_str(&format!(" — {}", about.join(", ")));
     head.push_str(&paint(color, DIM, &format!("  (score {:.2})", hit.score)));
     writeln!(out, "{head}")?;
-    let lines = if p.line_start == p.line_end {
-        p.line_start.to_string()
-    } else {
-        format!("{}-{}", p.line_start, p.line_end)
-    };
-    let location = format!("{}:{lines}", corpus.join(&meta.path).display());
+    let location = format!(
+        "{}:{}",
+        corpus.join(&meta.path).display(),
+        lines(p.line_start, p.line_end)
+    );
     let mut second = format!(
         "    {}  {}",
         paint(color, CYAN, &location),
@@ -74,6 +73,15 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io:
     writeln!(out, "{second}")?;
     writeln!(out, "    {}", render_snippet(&hit.snippet, color))?;
     Ok(())
+}
+
+/// Lines as a location gives them: `19`, or `19-21`.
+pub fn lines(start: u32, end: u32) -> String {
+    if start == end {
+        start.to_string()
+    } else {
+        format!("{start}-{end}")
+    }
 }
 
 /// The snippet on one line, matches emphasised.

@@ -9,11 +9,10 @@ pub mod snippet;
 pub mod trim;
 
 use tantivy::collector::TopDocs;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{TantivyDocument, TantivyError};
+use tantivy::TantivyDocument;
 
 use crate::corpus::{PartialDate, SourceMeta};
-use crate::error::{one_line, Error, Result, Warning};
+use crate::error::{Error, Result, Warning};
 use crate::index::{schema, SearchIndex};
 use crate::lang::Lang;
 use crate::passage::Passage;
@@ -69,20 +68,28 @@ pub struct SearchResults {
 /// Runs a search.
 pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResults> {
     let mut results = SearchResults::default();
-    let query_text = options.query.trim();
-    if query_text.is_empty() {
+    if options.query.trim().is_empty() {
         return Err(Error::EmptyQuery);
     }
+    let prepared = query::prepare(options.query.trim());
+    let query_text = prepared.trim();
     let filters = filter::filters(index, options)?;
     if !query::has_searchable_word(query_text) {
         results.warnings.push(Warning::general(format!(
-            "the query '{query_text}' has no searchable word (only stop words or punctuation)"
+            "the query '{}' has no searchable word (only stop words or punctuation)",
+            query::echo(query_text)
         )));
         return Ok(results);
     }
     let parser = query::parser(index, query_text);
-    let parsed = query::parse(&parser, query_text, &mut results.warnings);
-    let mut query = query::with_phrase_boost(&parser, query_text, parsed);
+    let Some(parsed) = query::parse(&parser, query_text, &mut results.warnings) else {
+        results.warnings.push(Warning::general(format!(
+            "the query '{}' only excludes words: it needs a word to search for",
+            query::echo(query_text)
+        )));
+        return Ok(results);
+    };
+    let query = query::with_phrase_boost(&parser, query_text, parsed);
 
     let searcher = index.searcher();
     // No more than the index holds: a limit given by the user never
@@ -94,30 +101,18 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         .min(searcher.num_docs() as usize)
         .max(1);
     let collector = TopDocs::with_limit(collect).order_by_score();
-    let mut top = match searcher.search(&filter::apply(&*query, &filters), &collector) {
-        // The parser lets through some clauses that cannot run (`name:*` on
-        // a field the index lacks or cannot list); such a query is searched
-        // as plain words.
-        Err(e @ (TantivyError::FieldNotFound(_) | TantivyError::SchemaError(_))) => {
-            let words = query::plain_words(query_text);
-            results.warnings.push(Warning::general(format!(
-                "query not understood ({}); searching for the words: {words}",
-                one_line(&e.to_string())
-            )));
-            query = parser.parse_query_lenient(&words).0;
-            searcher.search(&filter::apply(&*query, &filters), &collector)?
-        }
-        other => other?,
-    };
+    let mut top = searcher.search(&filter::apply(&*query, &filters), &collector)?;
     // Nothing found: perhaps a misspelling. Words one edit away are tried.
+    let mut approximate = false;
     if top.is_empty() {
         let fuzzy = query::fuzzy(index, &parser, query_text);
         let found = searcher.search(&filter::apply(&*fuzzy, &filters), &collector)?;
         if !found.is_empty() {
             results.warnings.push(Warning::general(format!(
-                "nothing matches '{query_text}' exactly; showing passages with words one letter away"
+                "nothing matches '{}' exactly; showing passages with words one letter away",
+                query::echo(query_text)
             )));
-            query = fuzzy;
+            approximate = true;
             top = found;
         }
     }
@@ -137,12 +132,12 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     top.truncate(wanted);
 
     let fields = index.fields();
-    let mut generators = Vec::new();
-    for lang in Lang::ALL {
-        let mut generator = SnippetGenerator::create(&searcher, &*query, fields.text_for(lang))?;
-        generator.set_max_num_chars(snippet::SNIPPET_CHARS);
-        generators.push((lang, generator));
-    }
+    let generators = if approximate {
+        let texts = top.iter().map(|(_, (p, _))| (p.lang, p.text.as_str()));
+        snippet::approximate_generators(&query::plain_words(query_text), texts, fields)
+    } else {
+        snippet::generators(&searcher, &*query, fields)?
+    };
     for (rank, (score, (passage, meta))) in top.into_iter().enumerate() {
         let generator = &generators
             .iter()

@@ -4,7 +4,7 @@
 //! phrase clause for plain multi-word queries, and the one-letter-away
 //! variant tried when nothing matches exactly.
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, QueryParserError};
 
 use crate::analysis::{self, tokens};
 use crate::error::{one_line, Warning};
@@ -12,7 +12,7 @@ use crate::index::SearchIndex;
 use crate::lang::{Lang, LangDetector};
 
 /// Edit distance of the words tried when nothing matches exactly.
-const FUZZY_DISTANCE: u8 = 1;
+pub(crate) const FUZZY_DISTANCE: u8 = 1;
 /// Weight of the other language's field for a query in a known language.
 const OTHER_LANGUAGE_BOOST: f32 = 0.25;
 /// Weight of the whole-query phrase clause.
@@ -34,19 +34,49 @@ pub fn parser(index: &SearchIndex, query: &str) -> QueryParser {
     parser
 }
 
+/// Longest part of a query repeated in a message, in characters.
+const ECHO_CHARS: usize = 80;
+
+/// The query as messages repeat it: on one line, a long one cut.
+pub fn echo(query: &str) -> String {
+    let line = one_line(query);
+    match line.char_indices().nth(ECHO_CHARS) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line,
+    }
+}
+
+/// The query as the parser is given it: a colon is text, not a field
+/// (`Russie-Otan très tendues : que se passe-t-il`), since no field is
+/// searched by name.
+pub fn prepare(query: &str) -> String {
+    query.replace(':', " ")
+}
+
 /// Parses the query; what the parser cannot read is searched as plain
-/// words, with a warning.
-pub fn parse(parser: &QueryParser, query: &str, warnings: &mut Vec<Warning>) -> Box<dyn Query> {
+/// words, with a warning. `None` when the query only excludes words.
+pub fn parse(
+    parser: &QueryParser,
+    query: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<Box<dyn Query>> {
     let (parsed, errors) = parser.parse_query_lenient(query);
     if errors.is_empty() {
-        return parsed;
+        return Some(parsed);
+    }
+    if errors
+        .iter()
+        .any(|e| matches!(e, QueryParserError::AllButQueryForbidden))
+    {
+        return None;
     }
     let words = plain_words(query);
     warnings.push(Warning::general(format!(
-        "query syntax not understood ({}); searching for the words: {words}",
-        one_line(&errors[0].to_string())
+        "query syntax not understood ({}); searching for the words: {}",
+        one_line(&errors[0].to_string()),
+        echo(&words)
     )));
-    parser.parse_query_lenient(&words).0
+    Some(parser.parse_query_lenient(&words).0)
 }
 
 /// Plain words also score as a phrase: passages that have them together,
@@ -96,12 +126,15 @@ pub fn fuzzy(index: &SearchIndex, parser: &QueryParser, query: &str) -> Box<dyn 
     }
 }
 
-/// Whether either analyzer keeps a word of the query.
+/// Whether the query has a word that is a stop word in neither language
+/// (`le la les` and `the of and` have none).
 pub fn has_searchable_word(query: &str) -> bool {
-    let words = plain_words(query);
-    Lang::ALL
-        .into_iter()
-        .any(|lang| !tokens(&mut analysis::analyzer(lang), &words).is_empty())
+    let mut analyzers: Vec<_> = Lang::ALL.into_iter().map(analysis::analyzer).collect();
+    plain_words(query).split_whitespace().any(|word| {
+        analyzers
+            .iter_mut()
+            .all(|analyzer| !tokens(analyzer, word).is_empty())
+    })
 }
 
 /// The query with its syntax characters turned into spaces.
@@ -137,5 +170,21 @@ mod tests {
     fn punctuation_only() {
         assert!(!has_searchable_word("« ? » - ;"));
         assert!(has_searchable_word("élargissement de l'OTAN"));
+    }
+
+    #[test]
+    fn stop_words_of_either_language() {
+        assert!(!has_searchable_word("le la les"));
+        assert!(!has_searchable_word("the of and"));
+        assert!(!has_searchable_word("de la"));
+        assert!(has_searchable_word("the OTAN"));
+    }
+
+    #[test]
+    fn long_queries_are_echoed_short() {
+        let long = "otan ".repeat(100);
+        let echoed = echo(&long);
+        assert!(echoed.ends_with('…') && echoed.chars().count() == ECHO_CHARS + 1);
+        assert_eq!(echo("Conseil\nOTAN"), "Conseil OTAN");
     }
 }

@@ -2,10 +2,18 @@
 //! words located, by tantivy's `SnippetGenerator` for the passage's
 //! language.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Serialize;
+use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
+use tantivy::Searcher;
+
+use crate::analysis::{analyzer, tokens};
+use crate::error::Result;
+use crate::index::Fields;
+use crate::lang::Lang;
 
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 240;
@@ -21,6 +29,51 @@ pub struct Snippet {
     pub cut_before: bool,
     /// Whether text was left out after the extract.
     pub cut_after: bool,
+}
+
+/// A snippet generator per language, for the terms of `query`.
+pub fn generators(
+    searcher: &Searcher,
+    query: &dyn Query,
+    fields: &Fields,
+) -> Result<Vec<(Lang, SnippetGenerator)>> {
+    let mut out = Vec::new();
+    for lang in Lang::ALL {
+        let mut generator = SnippetGenerator::create(searcher, query, fields.text_for(lang))?;
+        generator.set_max_num_chars(SNIPPET_CHARS);
+        out.push((lang, generator));
+    }
+    Ok(out)
+}
+
+/// A snippet generator per language for words one letter away from the
+/// query's: the words of `texts` that matched approximately are what is
+/// highlighted (tantivy's fuzzy queries do not say which words matched).
+pub fn approximate_generators<'a>(
+    query_words: &str,
+    texts: impl Iterator<Item = (Lang, &'a str)> + Clone,
+    fields: &Fields,
+) -> Vec<(Lang, SnippetGenerator)> {
+    Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            let mut analyzer = analyzer(lang);
+            let wanted = tokens(&mut analyzer, query_words);
+            let mut terms = BTreeMap::new();
+            for (_, text) in texts.clone().filter(|(l, _)| *l == lang) {
+                for token in tokens(&mut analyzer, text) {
+                    if wanted.iter().any(|w| {
+                        strsim::osa_distance(w, &token) <= usize::from(super::query::FUZZY_DISTANCE)
+                    }) {
+                        terms.insert(token, 1.0);
+                    }
+                }
+            }
+            let generator =
+                SnippetGenerator::new(terms, analyzer, fields.text_for(lang), SNIPPET_CHARS);
+            (lang, generator)
+        })
+        .collect()
 }
 
 /// The snippet of `text`: the best fragment for the query, or its

@@ -24,6 +24,9 @@ pub struct Quotation {
     pub body: String,
     /// First and last source line of what is quoted.
     pub lines: (u32, u32),
+    /// Whether what was asked is quoted: false when no sentence matched the
+    /// words to trim to, and the whole passage is quoted.
+    pub matched: bool,
 }
 
 /// The quotation of a passage: its text after its opening headings, or
@@ -31,13 +34,15 @@ pub struct Quotation {
 pub fn quotation(passage: &Passage, trim: Option<&str>) -> Quotation {
     let start = heading_end(&passage.text);
     let text = &passage.text[start..];
-    let (body, range) = match trim {
-        Some(query) => trim_to_matches(text, query),
-        None => (text.to_owned(), 0..text.len()),
-    };
+    let trimmed = trim.map(|query| trim_to_matches(text, query));
+    let matched = !matches!(trimmed, Some(None));
+    let (body, range) = trimmed
+        .flatten()
+        .unwrap_or_else(|| (text.to_owned(), 0..text.len()));
     Quotation {
         body,
         lines: passage.line_range(start + range.start, start + range.end),
+        matched,
     }
 }
 
@@ -55,21 +60,26 @@ fn heading_end(text: &str) -> usize {
 }
 
 /// Keeps the sentences of `text` that contain a word of `query` (as the
-/// analyzers see words), marking each omission `[…]`; the whole text when
-/// no sentence matches. Also returns the byte range of `text` from the
-/// first to the last sentence kept.
-pub fn trim_to_matches(text: &str, query: &str) -> (String, Range<usize>) {
-    let whole = || (text.to_owned(), 0..text.len());
+/// analyzers see words; stop words of either language do not count),
+/// marking each omission `[…]`, with the byte range of `text` from the
+/// first to the last sentence kept; `None` when no sentence matches.
+pub fn trim_to_matches(text: &str, query: &str) -> Option<(String, Range<usize>)> {
     let (mut french, mut english) = (analyzer(Lang::French), analyzer(Lang::English));
+    let mut wanted: HashSet<String> = HashSet::new();
+    for word in query.split_whitespace() {
+        let (fr, en) = (tokens(&mut french, word), tokens(&mut english, word));
+        if !fr.is_empty() && !en.is_empty() {
+            wanted.extend(fr.into_iter().chain(en));
+        }
+    }
+    if wanted.is_empty() {
+        return None;
+    }
     let mut both = |text: &str| -> Vec<String> {
         let mut words = tokens(&mut french, text);
         words.extend(tokens(&mut english, text));
         words
     };
-    let wanted: HashSet<String> = both(query).into_iter().collect();
-    if wanted.is_empty() {
-        return whole();
-    }
     let mut matches = |sentence: &str| both(sentence).iter().any(|t| wanted.contains(t));
     let mut paragraphs = Vec::new();
     let mut any = false;
@@ -112,8 +122,8 @@ pub fn trim_to_matches(text: &str, query: &str) -> (String, Range<usize>) {
         para_start += para.len() + 2;
     }
     match range {
-        Some(range) if any => (paragraphs.join("\n\n"), range),
-        _ => whole(),
+        Some(range) if any => Some((paragraphs.join("\n\n"), range)),
+        _ => None,
     }
 }
 
@@ -125,9 +135,17 @@ mod tests {
     fn trimming_keeps_matching_sentences() {
         let text =
             "Une phrase sans rapport. Le COR s’est réuni à Sotchi. Une autre phrase.\n\nRien ici.";
-        let (quote, range) = trim_to_matches(text, "Sotchi");
+        let (quote, range) = trim_to_matches(text, "Sotchi").unwrap();
         assert_eq!(quote, "[…] Le COR s’est réuni à Sotchi. […]");
         assert_eq!(&text[range], "Le COR s’est réuni à Sotchi.");
-        assert_eq!(trim_to_matches(text, "absent").0, text);
+        assert_eq!(trim_to_matches(text, "absent"), None);
+    }
+
+    #[test]
+    fn stop_words_do_not_trim() {
+        let text = "La dorsale de Lomonossov est revendiquée. Le débat de fond reste ouvert.";
+        let (quote, _) = trim_to_matches(text, "dorsale de Lomonossov").unwrap();
+        assert_eq!(quote, "La dorsale de Lomonossov est revendiquée. […]");
+        assert_eq!(trim_to_matches(text, "de la"), None);
     }
 }

@@ -9,8 +9,11 @@ static HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$").expect("valid regex"));
 static LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)\s]*(?:\s+[^)]*)?\)").expect("valid regex"));
+static STRONG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\*\*(\S(?:.*?\S)?)\*\*|__(\S(?:.*?\S)?)__").expect("valid regex")
+});
 static EMPHASIS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)|(^|[\s(])[*_](\S(?:[^*_]*?\S)?)[*_]([\s.,;:!?)]|$)|`([^`]+)`")
+    Regex::new(r"(^|[\s('’«])[*_](\S(?:[^*_]*?\S)?)[*_]([\s.,;:!?)»]|$)|`([^`]+)`")
         .expect("valid regex")
 });
 
@@ -29,7 +32,8 @@ pub fn clean_inline(text: &str) -> String {
         return text.to_owned();
     }
     let text = LINK.replace_all(text, "$1");
-    let text = EMPHASIS.replace_all(&text, "$2$4$5$6$7");
+    let text = STRONG.replace_all(&text, "$1$2");
+    let text = EMPHASIS.replace_all(&text, "$1$2$3$4");
     text.into_owned()
 }
 
@@ -51,10 +55,14 @@ mod tests {
     #[test]
     fn inline_markup_is_reduced_to_text() {
         assert_eq!(
-            clean_inline("voir [le site](https://www.nato.int/x \"titre\") de *l’OTAN*"),
+            clean_inline("voir [le site](https://www.nato.int/x \"titre\") de l’*OTAN*"),
             "voir le site de l’OTAN"
         );
         assert_eq!(clean_inline("le `code` et _mot_"), "le code et mot");
+        assert_eq!(
+            clean_inline("un **accord** et __deux__ *mots*."),
+            "un accord et deux mots."
+        );
         assert_eq!(clean_inline("![](image.png) Légende"), " Légende");
         assert_eq!(
             clean_inline("snake_case_name reste"),

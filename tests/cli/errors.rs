@@ -52,14 +52,22 @@ fn bad_files_are_reported_and_skipped() {
         env.corpus().join("dangling.txt"),
     )
     .unwrap();
+    // A file that cannot be read is an error, as in grep: the rest is
+    // indexed and the status says so. A binary file is only skipped.
     let run = env.run(&["index"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_contains(&run.stderr, "warning: ");
     assert_contains(&run.stderr, "image.txt: binary file, not text; skipped");
     assert_contains(
         &run.stderr,
         "latin1.txt: not valid UTF-8; read as Windows-1252",
     );
+    assert_contains(&run.stderr, "error: ");
     assert_contains(&run.stderr, "dangling.txt: skipped");
+    assert_contains(
+        &run.stdout,
+        "6 added, 0 changed, 0 removed, 0 unchanged, 2 skipped",
+    );
     assert_contains(&run.stdout, "6 documents");
     // The Windows-1252 text is searchable, with its characters right.
     let hits = env.hits(&["coeur antimissile", "--doc", "latin1"]);
@@ -148,8 +156,37 @@ fn corrupt_index_is_reported_and_rebuilt_with_full() {
 #[test]
 fn manifest_errors() {
     let env = Env::seed();
-    env.write("sources.toml", "[[source]\nfile = ");
-    assert_one_error(&env.run(&["OTAN"]), "sources.toml");
+    assert_eq!(env.run(&["index"]).code, 0);
+    let good = env.read("sources.toml");
+    // A broken manifest is reported with its line and column; the corpus
+    // is still searched, with the metadata of the last good manifest, and
+    // `index` fails so that scripts notice.
+    env.write("sources.toml", format!("{good}\n[[source]\nfile = "));
+    let run = env.run(&["--json", "Lavrov", "-n", "1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "sources.toml:");
+    assert_contains(&run.stderr, "its metadata is not used until it is fixed");
+    assert_eq!(run.json()[0]["source"], "TF1 Info");
+    let index = env.run(&["index"]);
+    assert_eq!(index.code, 2, "{}", index.stderr);
+    assert_contains(&index.stderr, "error: ");
+    // A file added meanwhile is indexed, and gets its entry once the
+    // manifest is fixed.
+    env.write(
+        "ajout.txt",
+        "Le Conseil OTAN-Russie s’est réuni à Sotchi en 2011, selon la note ajoutée.",
+    );
+    assert_eq!(env.run(&["index"]).code, 2);
+    env.write(
+        "sources.toml",
+        format!("{good}\n[[source]]\nfile = \"ajout.txt\"\npublisher = \"Note ajoutée\"\n\n[[source]]\nfile = \"absent.txt\"\n"),
+    );
+    let run = env.run(&["index"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "[absent.txt] names no file of the corpus");
+    let hits = env.hits(&["note ajoutée", "--doc", "ajout"]);
+    assert_eq!(hits[0]["source"], "Note ajoutée");
+    env.write("sources.toml", good);
     env.write(
         "sources.toml",
         "[[source]]\nfile = \"2021-10-18-tf1-relations-russie-otan.txt\"\ndate = \"18/10/2021\"\nlang = \"xx\"\n",

@@ -208,9 +208,11 @@ fn ids_survive_edits_elsewhere_and_rebuilds() {
     // Rebuilding from scratch gives the same ids.
     assert_eq!(env.run(&["index", "--full"]).code, 0);
     assert_eq!(ids_of(&env, "tf1-2021-10-18"), after);
-    // The old id is stale: show says so and points to its successor.
+    // The old id is stale: show says so, points to its successor and
+    // shows it.
     let run = env.run(&["show", gone[0]]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 0);
+    assert_contains(&run.stdout, "Au début du mois d'octobre");
     let new_id = after.iter().find(|id| !before.contains(id)).unwrap();
     assert!(
         run.stderr.contains(&format!(
@@ -223,9 +225,13 @@ fn ids_survive_edits_elsewhere_and_rebuilds() {
     let shown = env.run(&["show", new_id]);
     assert_eq!(shown.code, 0);
     assert!(shown.stdout.contains("Au début du mois d'octobre"));
+    // An id the index never had is an error, as for cite.
     let unknown = env.run(&["show", "nope:123456"]);
-    assert_eq!(unknown.code, 1);
-    assert!(unknown.stderr.contains("unknown passage id nope:123456"));
+    assert_eq!(unknown.code, 2);
+    assert_contains(
+        &unknown.stderr,
+        "error: unknown passage id nope:123456: no document has the key 'nope'",
+    );
 }
 
 #[test]
