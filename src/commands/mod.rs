@@ -7,6 +7,7 @@ mod check;
 mod cite;
 mod index;
 mod search;
+mod shell;
 mod show;
 mod status;
 mod watch;
@@ -45,6 +46,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Cite(args) => cite::run(&dirs, args),
         Command::Bib(args) => cite::run_bib(&dirs, args),
         Command::Check(args) => check::run(&dirs, args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man => shell::man(),
     }
 }
 

@@ -1,10 +1,12 @@
 //! `nrel-search QUERY` and `nrel-search search QUERY`.
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Result};
 
+use nrel_search::corpus::rel_path;
 use nrel_search::output::{self, Color};
 use nrel_search::search::{self, SearchOptions};
 use nrel_search::Error;
@@ -14,7 +16,9 @@ use crate::cli::{ColorChoice, Dirs, SearchArgs};
 use crate::messages::{note, warn_all};
 
 pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
-    let options = options(&args)?;
+    let mut options = options(&args)?;
+    // A document named by its path as hits print it (corpus included).
+    options.doc = options.doc.map(|doc| in_corpus(&doc, &dirs.corpus));
     let index = open(dirs, args.no_refresh)?;
     let results = search::search(&index, &options).map_err(cli_error)?;
     warn_all(&results.warnings);
@@ -73,6 +77,23 @@ fn options(args: &SearchArgs) -> Result<SearchOptions> {
         doc: args.doc.clone(),
         source: args.source.clone(),
     })
+}
+
+/// A path inside the corpus, relative to it; anything else as it is.
+fn in_corpus(doc: &str, corpus: &Path) -> String {
+    let path = Path::new(doc);
+    let inside = path
+        .strip_prefix(corpus)
+        .ok()
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            let (path, corpus) = (path.canonicalize().ok()?, corpus.canonicalize().ok()?);
+            path.strip_prefix(corpus).ok().map(Path::to_path_buf)
+        });
+    match inside {
+        Some(rel) if !rel.as_os_str().is_empty() => rel_path(Path::new(""), &rel),
+        _ => doc.to_owned(),
+    }
 }
 
 /// A filter the library refuses, named as the option that set it.

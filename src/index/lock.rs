@@ -41,7 +41,7 @@ impl IndexLock {
     /// Creates the index directory if needed and locks it, waiting up to
     /// `wait` for another process to finish.
     pub(super) fn acquire(dir: &Path, wait: Option<Duration>) -> Result<IndexLock> {
-        if dir.is_dir() {
+        if dir.exists() {
             super::check_not_foreign(dir)?;
         } else {
             std::fs::create_dir_all(dir).map_err(|e| Error::BadIndex {

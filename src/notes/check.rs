@@ -35,6 +35,8 @@ pub enum Status {
     Unknown {
         /// Whether a document has the id's key.
         doc_known: bool,
+        /// A passage of that document that the quotation stands in.
+        quoted_in: Option<PassageId>,
     },
 }
 
@@ -75,14 +77,17 @@ pub fn check(index: &SearchIndex, note: &str) -> Result<Vec<Reference>> {
                     Status::Stale { successor }
                 }
             }
-            Lineage::Gone { doc } => match quote.as_deref() {
-                Some(q) => match moved_within(index, &doc, q)? {
-                    Some(to) => Status::Moved { to },
-                    None => Status::Unknown { doc_known: true },
+            Lineage::Gone { doc } => Status::Unknown {
+                doc_known: true,
+                quoted_in: match quote.as_deref() {
+                    Some(q) => quoted_in(index, &doc, q)?,
+                    None => None,
                 },
-                None => Status::Unknown { doc_known: true },
             },
-            Lineage::Unknown => Status::Unknown { doc_known: false },
+            Lineage::Unknown => Status::Unknown {
+                doc_known: false,
+                quoted_in: None,
+            },
         };
         out.push(Reference {
             id,
@@ -95,7 +100,7 @@ pub fn check(index: &SearchIndex, note: &str) -> Result<Vec<Reference>> {
 }
 
 /// The passage of a document that a quotation stands in, if one does.
-fn moved_within(index: &SearchIndex, doc: &str, quote: &str) -> Result<Option<PassageId>> {
+fn quoted_in(index: &SearchIndex, doc: &str, quote: &str) -> Result<Option<PassageId>> {
     Ok(index
         .document_passages(doc)?
         .into_iter()
@@ -119,12 +124,21 @@ pub fn describe(id: &PassageId, status: &Status) -> String {
             "stale id {reference}: the passage changed; closest current passage: {}",
             successor.reference()
         ),
-        Status::Unknown { doc_known: false } => {
-            format!("unknown id {reference}: no document has this key")
+        Status::Unknown {
+            doc_known: false, ..
+        } => format!("unknown id {reference}: no document has this key"),
+        Status::Unknown {
+            doc_known: true,
+            quoted_in,
+        } => {
+            let mut line = format!(
+                "unknown id {reference}: document {} has no such passage",
+                id.doc()
+            );
+            if let Some(found) = quoted_in {
+                line.push_str(&format!("; the quotation stands in {}", found.reference()));
+            }
+            line
         }
-        Status::Unknown { doc_known: true } => format!(
-            "unknown id {reference}: document {} has no such passage",
-            id.doc()
-        ),
     }
 }

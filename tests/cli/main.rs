@@ -7,4 +7,6 @@ mod cite;
 mod errors;
 mod freshness;
 mod ingest;
+mod properties;
+mod scripted;
 mod search;
