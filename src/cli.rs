@@ -10,7 +10,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use nrel_search::corpus::PartialDate;
 use nrel_search::lang::Lang;
@@ -41,8 +41,24 @@ pub struct Cli {
 impl Cli {
     /// Parses these arguments (the program's name first), a bare query
     /// taken as a search.
-    pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
-        Cli::try_parse_from(with_default_command(args.into_iter().collect()))
+    /// The directories neither the command line nor the environment set
+    /// are taken from the configuration file, when it names them.
+    pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<Cli> {
+        let matches =
+            Cli::command().try_get_matches_from(with_default_command(args.into_iter().collect()))?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        let defaulted =
+            |id| matches.value_source(id) == Some(clap::parser::ValueSource::DefaultValue);
+        if defaulted("corpus") || defaulted("index") {
+            let config = crate::config::load()?;
+            if let (true, Some(corpus)) = (defaulted("corpus"), config.corpus) {
+                cli.dirs.corpus = corpus;
+            }
+            if let (true, Some(index)) = (defaulted("index"), config.index) {
+                cli.dirs.index = index;
+            }
+        }
+        Ok(cli)
     }
 }
 

@@ -34,7 +34,10 @@ pub const ERROR: u8 = 2;
 pub fn run() -> Result<ExitCode> {
     let cli = match Cli::parse_args(std::env::args_os()) {
         Ok(cli) => cli,
-        Err(e) => return Ok(clap_error(e)),
+        Err(e) => match e.downcast::<clap::Error>() {
+            Ok(e) => return Ok(clap_error(e)),
+            Err(e) => return Err(e),
+        },
     };
     let dirs = cli.dirs;
     match cli.command {

@@ -77,6 +77,7 @@ impl Env {
         cmd.current_dir(self.dir.path())
             .env("NREL_CORPUS", self.corpus())
             .env("NREL_INDEX", self.index())
+            .env("NREL_CONFIG", self.dir.path().join("no-config.toml"))
             .env_remove("NO_COLOR")
             .env_remove("RUST_BACKTRACE");
         cmd

@@ -251,3 +251,31 @@ fn a_read_only_index_is_searched() {
     assert_eq!(run.code, 2);
     assert_contains(&run.stderr, "cannot write in the index directory");
 }
+
+#[test]
+fn a_configuration_file_says_where_the_corpus_is() {
+    let env = Env::seed();
+    let config = env.dir.path().join("config.toml");
+    std::fs::write(&config, "corpus = \"corpus\"\nindex = \"cache/index\"\n").unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env_remove("NREL_CORPUS")
+            .env_remove("NREL_INDEX")
+            .env("NREL_CONFIG", &config)
+            .current_dir(elsewhere.path())
+            .args(args);
+        crate::harness::to_run(cmd.output().unwrap())
+    };
+    let found = run(&["--json", "Sotchi"]);
+    assert_eq!(found.code, 0, "{}", found.stderr);
+    assert!(env.dir.path().join("cache/index").is_dir());
+    // The command line wins.
+    let other = run(&["--corpus", "nowhere", "Sotchi"]);
+    assert_eq!(other.code, 2);
+    assert_contains(&other.stderr, "corpus directory nowhere does not exist");
+    std::fs::write(&config, "corpus = 3\n").unwrap();
+    let bad = run(&["Sotchi"]);
+    assert_eq!(bad.code, 2);
+    assert_contains(&bad.stderr, "config.toml: invalid type");
+}
