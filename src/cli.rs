@@ -44,8 +44,8 @@ impl Cli {
     /// The directories neither the command line nor the environment set
     /// are taken from the configuration file, when it names them.
     pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<Cli> {
-        let matches =
-            Cli::command().try_get_matches_from(with_default_command(args.into_iter().collect()))?;
+        let matches = Cli::command()
+            .try_get_matches_from(with_default_command(args.into_iter().collect()))?;
         let mut cli = Cli::from_arg_matches(&matches)?;
         let defaulted =
             |id| matches.value_source(id) == Some(clap::parser::ValueSource::DefaultValue);

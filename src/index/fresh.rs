@@ -186,7 +186,8 @@ pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
     let empty = Record::default();
     let record = index.record().unwrap_or(&empty);
     let mut warnings = Vec::new();
-    let plan = plan(corpus, record, &mut warnings)?;
+    let mut plan = plan(corpus, record, &mut warnings)?;
+    warnings.append(&mut plan.skips);
     let status = if plan.is_empty() {
         Status::UpToDate {
             documents: record.documents(),

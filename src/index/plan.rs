@@ -26,8 +26,10 @@ pub struct Plan {
     pub unchanged: BTreeMap<String, FileRecord>,
     /// The manifest as read now.
     pub manifest: Manifest,
-    /// Files and directories of the corpus that could not be read.
-    pub skipped: usize,
+    /// Files and directories of the corpus that could not be read (a
+    /// broken link, a loop, no permission): reported by `index` and
+    /// `status`, not by every search.
+    pub skips: Vec<Warning>,
 }
 
 /// A file to (re)index, with what is already known of it.
@@ -145,9 +147,8 @@ fn warn_unknown_entries(
 /// Compares the corpus with `record` (an empty record plans a full build).
 pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Result<Plan> {
     let mut manifest = Manifest::load(corpus, warnings)?;
-    let before = warnings.len();
-    let files = discover(corpus, warnings)?;
-    let skipped = warnings[before..].iter().filter(|w| w.error).count();
+    let mut skips = Vec::new();
+    let files = discover(corpus, &mut skips)?;
     if files.is_empty() {
         return Err(Error::CorpusEmpty(corpus.to_path_buf()));
     }
@@ -261,6 +262,6 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
     }
     plan.removed = removed;
     plan.manifest = manifest;
-    plan.skipped = skipped;
+    plan.skips = skips;
     Ok(plan)
 }

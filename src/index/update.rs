@@ -159,17 +159,17 @@ pub fn update(
     } else {
         recorded.clone().unwrap_or_default()
     };
-    let plan = plan(corpus, &base, &mut report.warnings)?;
+    let mut plan = plan(corpus, &base, &mut report.warnings)?;
+    report.failed = plan.skips.len();
+    report.warnings.append(&mut plan.skips);
     if !full && plan.is_empty() && !plan.touched(&base) {
         // Nothing to write: no writer, no commit.
         report.unchanged = plan.unchanged_documents();
-        report.failed = plan.skipped;
         report.documents = base.documents();
         report.passages = base.passages();
         report.elapsed = started.elapsed();
         return Ok((index, report));
     }
-    report.failed = plan.skipped;
     let work = plan.added.len() + plan.changed.len() + plan.renamed.len();
     let mut writer = open_writer(&index, options, full || work > SMALL_UPDATE)?;
     if full {

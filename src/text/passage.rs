@@ -200,7 +200,7 @@ fn merge_short_tails(passages: Vec<RawPassage>) -> Vec<RawPassage> {
 }
 
 /// Byte ranges of `text` cut at sentence boundaries into chunks of at most
-/// [`MAX_WORDS`] words (a single longer sentence stays whole), the last
+/// [`MAX_WORDS`] words (a longer sentence is cut between words), the last
 /// chunk not shorter than [`MIN_WORDS`] when that can be helped.
 fn sentence_chunks(text: &str) -> Vec<(usize, usize)> {
     let total = text.split_whitespace().count();
@@ -209,7 +209,7 @@ fn sentence_chunks(text: &str) -> Vec<(usize, usize)> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut words = 0;
-    for (offset, sentence) in text.split_sentence_bound_indices() {
+    for (offset, sentence) in sentences(text) {
         let n = sentence.split_whitespace().count();
         if words > 0 && (words + n > MAX_WORDS || words >= target) {
             chunks.push((start, offset));
@@ -230,9 +230,48 @@ fn sentence_chunks(text: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// The sentences of `text` with their offsets; a sentence of more than
+/// [`MAX_WORDS`] words (a run-on line, a list without stops) is cut between
+/// words into pieces of at most that many.
+fn sentences(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    for (offset, sentence) in text.split_sentence_bound_indices() {
+        if sentence.split_whitespace().count() <= MAX_WORDS {
+            out.push((offset, sentence));
+            continue;
+        }
+        let (mut start, mut words, mut in_word) = (0, 0, false);
+        for (i, c) in sentence.char_indices() {
+            let space = c.is_whitespace();
+            if !space && !in_word {
+                if words == MAX_WORDS {
+                    out.push((offset + start, &sentence[start..i]));
+                    start = i;
+                    words = 0;
+                }
+                words += 1;
+            }
+            in_word = !space;
+        }
+        out.push((offset + start, &sentence[start..]));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_on_sentence_is_cut_between_words() {
+        let text = "mot ".repeat(450);
+        let chunks = sentence_chunks(text.trim_end());
+        assert_eq!(chunks.len(), 3);
+        for (a, b) in &chunks {
+            let n = text[*a..*b].split_whitespace().count();
+            assert!((30..=MAX_WORDS).contains(&n), "{n}");
+        }
+    }
 
     #[test]
     fn long_paragraphs_split_at_sentences() {

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod adversarial;
 mod cite;
 mod errors;
 mod freshness;
