@@ -20,12 +20,14 @@ use crate::lang::LangDetector;
 use crate::passage::PassageId;
 
 /// Analyses what the plan says, writes the deletions and additions, and
-/// returns the new record.
+/// returns the new record. `previous` is the record a full rebuild
+/// replaces: its files keep their keys, so that rebuilding keeps every id.
 pub(super) fn apply(
     index: &SearchIndex,
     writer: &mut IndexWriter,
     plan: Plan,
     base: &Record,
+    previous: Option<&Record>,
     progress: &dyn Progress,
     report: &mut UpdateReport,
 ) -> Result<Record> {
@@ -40,12 +42,27 @@ pub(super) fn apply(
         manifest,
         ..
     } = plan;
+    let kept_keys: BTreeMap<String, String> = previous
+        .map(|p| {
+            added
+                .iter()
+                .filter_map(|c| p.files.get(&c.file.rel).map(|f| (c.file.rel.clone(), f)))
+                .filter(|(_, f)| !f.doc.is_empty())
+                .map(|(rel, f)| (rel, f.doc.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut work = Apply {
         index,
         writer,
-        keys: unchanged.values().map(|f| f.doc.clone()).collect(),
+        keys: unchanged
+            .values()
+            .map(|f| f.doc.clone())
+            .chain(kept_keys.values().cloned())
+            .collect(),
         files: unchanged,
         successors: base.successors.clone(),
+        kept_keys,
         report,
     };
 
@@ -131,6 +148,8 @@ struct Apply<'a> {
     successors: BTreeMap<PassageId, PassageId>,
     /// Document keys taken.
     keys: HashSet<String>,
+    /// Keys a rebuild gives back to their files (reserved in `keys`).
+    kept_keys: BTreeMap<String, String>,
     report: &'a mut UpdateReport,
 }
 
@@ -200,7 +219,10 @@ impl Apply<'_> {
             }
             Origin::Added => self.report.added += 1,
         }
-        let key = unique_key(doc.meta.doc.clone(), &mut self.keys);
+        let key = match self.kept_keys.get(&cand.file.rel) {
+            Some(kept) if is_variant(kept, &doc.meta.doc) => kept.clone(),
+            _ => unique_key(doc.meta.doc.clone(), &mut self.keys),
+        };
         if key != doc.meta.doc {
             self.report.warnings.push(Warning::file(
                 &cand.file.abs,
@@ -251,6 +273,15 @@ impl Apply<'_> {
         }
         self.files.insert(cand.file.rel.clone(), kept);
     }
+}
+
+/// Whether `key` is `natural` or `natural-N`, the key it was made unique as.
+fn is_variant(key: &str, natural: &str) -> bool {
+    key == natural
+        || key
+            .strip_prefix(natural)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|n| n.parse::<u32>().is_ok())
 }
 
 fn file_record(cand: &Candidate, hash: String, doc: String, passages: usize) -> FileRecord {

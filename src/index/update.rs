@@ -172,10 +172,26 @@ pub fn update(
     }
     let work = plan.added.len() + plan.changed.len() + plan.renamed.len();
     let mut writer = open_writer(&index, options, full || work > SMALL_UPDATE)?;
+    // What an interrupted update left behind: tantivy writes a segment's
+    // deletes under the next commit's number before that commit lands, and
+    // a retry of the same update would find the file there.
+    let committed = index.index().load_metas()?.opstamp;
+    remove_uncommitted_files(dir, committed)?;
+    writer.garbage_collect_files().wait()?;
     if full {
         writer.delete_all_documents()?;
     }
-    let record = apply(&index, &mut writer, plan, &base, progress, &mut report)?;
+    // Even a record of another version knows which file had which key.
+    let previous = index.record().filter(|_| full).cloned();
+    let record = apply(
+        &index,
+        &mut writer,
+        plan,
+        &base,
+        previous.as_ref(),
+        progress,
+        &mut report,
+    )?;
     report.documents = record.documents();
     report.passages = record.passages();
     let needs_commit = full || report.changed_anything() || recorded.as_ref() != Some(&record);
@@ -197,6 +213,27 @@ const SMALL_UPDATE: usize = 16;
 
 /// The smallest memory budget tantivy accepts per indexing thread.
 const WRITER_MEMORY_MIN: usize = 15_000_000;
+
+/// Removes what an interrupted update left in the index directory (the
+/// lock is held: nothing else writes there): temporary files of atomic
+/// writes, and deletes files numbered after the last commit, which no
+/// reader can use.
+fn remove_uncommitted_files(dir: &Path, committed: u64) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let uncommitted_deletes = name
+            .strip_suffix(".del")
+            .and_then(|stem| stem.rsplit_once('.'))
+            .and_then(|(_, opstamp)| opstamp.parse::<u64>().ok())
+            .is_some_and(|opstamp| opstamp > committed);
+        if (name.starts_with(".tmp") || uncommitted_deletes) && entry.path().is_file() {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
 
 fn open_writer(index: &SearchIndex, options: &UpdateOptions, large: bool) -> Result<IndexWriter> {
     let threads = match options.threads {

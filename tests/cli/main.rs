@@ -9,5 +9,6 @@ mod errors;
 mod freshness;
 mod ingest;
 mod properties;
+mod regression;
 mod scripted;
 mod search;
