@@ -19,11 +19,27 @@ pub enum Error {
     /// The corpus path is not a directory.
     #[error("corpus {} is not a directory", .0.display())]
     CorpusNotDirectory(PathBuf),
+    /// A program nrel-search runs is not installed.
+    #[error("{tool} is not installed (Debian package {package})")]
+    MissingTool {
+        /// The program.
+        tool: &'static str,
+        /// The Debian package that has it.
+        package: &'static str,
+    },
+    /// A source file cannot be read as text, for a reason of its format.
+    #[error("{}: {reason}", .path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// A source file holds binary data, not text.
     #[error("{}: binary file, not text", .0.display())]
     NotText(PathBuf),
     /// The corpus directory holds no `.txt` or `.md` file.
-    #[error("corpus directory {} holds no .txt or .md file", .0.display())]
+    #[error("corpus directory {} holds no source file (.txt, .md, .pdf, .html)", .0.display())]
     CorpusEmpty(PathBuf),
     /// A file could not be read or written.
     #[error("{}: {source}", .path.display())]

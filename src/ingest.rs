@@ -1,17 +1,19 @@
-//! One source file, read and prepared for the index: decoded, its metadata
-//! resolved, cleaned, cut into passages, each passage given a language and
-//! a stable id. This is the pipeline and nothing else; each step lives in
-//! its own module.
+//! One source file, read and prepared for the index: read in its format
+//! (text, PDF, HTML), its metadata resolved, cleaned, cut into passages,
+//! each passage given a language, its pages and a stable id. This is the
+//! pipeline and nothing else; each step lives in its own module.
 
 use std::collections::HashMap;
+
+use std::path::Path;
 
 use crate::corpus::decode::{decode, Decoded};
 use crate::corpus::extract::{extract, is_metadata_line};
 use crate::corpus::meta::SourceMeta;
-use crate::corpus::{default_key, front_matter, Manifest, SourceFile};
+use crate::corpus::{default_key, front_matter, html, pdf, Bibliographic, Manifest, SourceFile};
 use crate::error::{Error, Result, Warning};
 use crate::lang::{Lang, LangDetector};
-use crate::passage::{Passage, PassageId};
+use crate::passage::{PageMark, Passage, PassageId};
 use crate::text::{clean, split, Block, BlockKind, Metadata};
 
 /// A document ready to be indexed.
@@ -35,18 +37,85 @@ impl Document {
     }
 }
 
-/// Reads, cleans and splits one source file, and returns it with the
-/// blake3 hash of the bytes read. A file that cannot be read or is binary is
-/// an error for that file only.
+/// What a file's format says beside its text.
+#[derive(Clone, Debug, Default)]
+pub struct Format {
+    /// `pdf` or `html`; `None` for text files.
+    pub name: Option<&'static str>,
+    /// The metadata the format carries (PDF information, page tags).
+    pub bib: Bibliographic,
+    /// Whether that metadata wins over what the text says (a web page's
+    /// tags do; a PDF's information, often a file name, does not).
+    pub bib_first: bool,
+    /// The printed label of each page, for paged formats; pages are
+    /// separated by form feeds in the text.
+    pub pages: Option<Vec<String>>,
+}
+
+/// A file read: the document, the hash of its bytes, and whether a PDF had
+/// to be extracted (not found in the cache).
+pub struct Loaded {
+    /// The document.
+    pub doc: Document,
+    /// blake3 of the file's bytes.
+    pub hash: String,
+    /// Whether text was extracted from a PDF this time.
+    pub extracted: bool,
+}
+
+/// Reads, cleans and splits one source file. A file that cannot be read,
+/// is binary, or is a PDF without text is an error for that file only.
+/// Extracted PDF text is cached in `cache`.
 pub fn load(
     file: &SourceFile,
     manifest: &Manifest,
     detector: &LangDetector,
+    cache: Option<&Path>,
     warnings: &mut Vec<Warning>,
-) -> Result<(Document, String)> {
+) -> Result<Loaded> {
     let bytes = std::fs::read(&file.abs).map_err(|e| Error::io(&file.abs, e))?;
     let hash = crate::fingerprint::hex(&bytes);
-    let text = match decode(&bytes) {
+    let extension = file
+        .rel
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    let (text, format, extracted) = match extension.as_deref() {
+        Some("pdf") => {
+            let (pdf, extracted) = pdf::read(&file.abs, &hash, cache)?;
+            let format = Format {
+                name: Some("pdf"),
+                bib: pdf.bib,
+                bib_first: false,
+                pages: Some(pdf.labels),
+            };
+            (pdf.text, format, extracted)
+        }
+        Some("html" | "htm") => {
+            let page = html::read(&html::decode(&bytes));
+            let format = Format {
+                name: Some("html"),
+                bib: page.bib,
+                bib_first: true,
+                pages: None,
+            };
+            (page.text, format, false)
+        }
+        _ => (
+            decode_text(file, &bytes, warnings)?,
+            Format::default(),
+            false,
+        ),
+    };
+    Ok(Loaded {
+        doc: prepare_format(&file.rel, &text, &format, manifest, detector),
+        hash,
+        extracted,
+    })
+}
+
+/// A text file's bytes as text.
+fn decode_text(file: &SourceFile, bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<String> {
+    Ok(match decode(bytes) {
         Decoded::Utf8(text) => text,
         Decoded::Windows1252(text) => {
             warnings.push(Warning::file(
@@ -56,8 +125,7 @@ pub fn load(
             text
         }
         Decoded::Binary => return Err(Error::NotText(file.abs.clone())),
-    };
-    Ok((prepare(&file.rel, &text, manifest, detector), hash))
+    })
 }
 
 /// Cleans a document's text into blocks, its metadata lines (front matter,
@@ -70,9 +138,28 @@ pub fn clean_text(text: &str) -> Vec<Block> {
     clean(text, &metadata)
 }
 
-/// Prepares a document from its text.
+/// Prepares a document from the text of a text file.
 pub fn prepare(rel: &str, text: &str, manifest: &Manifest, detector: &LangDetector) -> Document {
-    let meta = SourceMeta::resolve(rel, default_key(rel), manifest.get(rel), extract(text));
+    prepare_format(rel, text, &Format::default(), manifest, detector)
+}
+
+/// Prepares a document from its text and what its format says.
+pub fn prepare_format(
+    rel: &str,
+    text: &str,
+    format: &Format,
+    manifest: &Manifest,
+    detector: &LangDetector,
+) -> Document {
+    let said = extract(text);
+    let extracted = if format.bib_first {
+        format.bib.clone().or(said)
+    } else {
+        said.or(format.bib.clone())
+    };
+    let mut meta = SourceMeta::resolve(rel, default_key(rel), manifest.get(rel), extracted);
+    meta.format = format.name.map(str::to_owned);
+    let page_of_line = format.pages.as_ref().map(|labels| page_marks(text, labels));
     let raw = split(&clean_text(text), detector);
 
     // The dominant language: most words among reliable detections.
@@ -90,7 +177,6 @@ pub fn prepare(rel: &str, text: &str, manifest: &Manifest, detector: &LangDetect
             .map_or(Lang::French, |(lang, _)| lang)
     });
 
-    let mut meta = meta;
     meta.main_lang = Some(dominant);
     let mut seen: HashMap<PassageId, u32> = HashMap::new();
     let passages = raw
@@ -118,6 +204,10 @@ pub fn prepare(rel: &str, text: &str, manifest: &Manifest, detector: &LangDetect
                 line_start: p.line_start,
                 line_end: p.line_end,
                 lang,
+                pages: page_of_line
+                    .as_ref()
+                    .map(|marks| pages_of(marks, p.line_start, p.line_end))
+                    .unwrap_or_default(),
                 spans: p.spans,
             }
         })
@@ -127,4 +217,39 @@ pub fn prepare(rel: &str, text: &str, manifest: &Manifest, detector: &LangDetect
         passages,
         lang: dominant,
     }
+}
+
+/// The page label of each line of a text whose pages are separated by form
+/// feeds (a line starting with one is on the next page).
+fn page_marks(text: &str, labels: &[String]) -> Vec<String> {
+    let mut page = 0;
+    text.lines()
+        .map(|line| {
+            page += line.chars().take_while(|c| *c == '\x0C').count();
+            let label = labels
+                .get(page)
+                .cloned()
+                .unwrap_or_else(|| (page + 1).to_string());
+            page += line.trim_start_matches('\x0C').matches('\x0C').count();
+            label
+        })
+        .collect()
+}
+
+/// The page marks of lines `start..=end` (1-based): the label in force at
+/// the first line, then each change.
+fn pages_of(labels: &[String], start: u32, end: u32) -> Vec<PageMark> {
+    let mut marks: Vec<PageMark> = Vec::new();
+    for line in start.max(1)..=end {
+        let Some(label) = labels.get(line as usize - 1) else {
+            break;
+        };
+        if marks.last().is_none_or(|m| m.label != *label) {
+            marks.push(PageMark {
+                line,
+                label: label.clone(),
+            });
+        }
+    }
+    marks
 }

@@ -95,9 +95,41 @@ pub struct Passage {
     /// Source lines of the text's pieces: from byte `offset` of `text` on,
     /// the text comes from source line `line`.
     pub spans: Vec<Span>,
+    /// For paged sources (PDF), the printed page of the first line, then
+    /// each page change within the passage; empty otherwise.
+    #[serde(default)]
+    pub pages: Vec<PageMark>,
+}
+
+/// From source line `line` on, the text is on the page printed `label`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageMark {
+    /// Source line, 1-based.
+    pub line: u32,
+    /// The page's printed label (`12`, `xiv`).
+    pub label: String,
 }
 
 impl Passage {
+    /// The printed labels of the first and last pages of source lines
+    /// `first..=last`; `None` for unpaged sources.
+    pub fn pages(&self, (first, last): (u32, u32)) -> Option<(&str, &str)> {
+        let at = |line: u32| {
+            self.pages
+                .iter()
+                .rev()
+                .find(|m| m.line <= line)
+                .or(self.pages.first())
+                .map(|m| m.label.as_str())
+        };
+        Some((at(first)?, at(last)?))
+    }
+
+    /// The pages of the whole passage.
+    pub fn page_range(&self) -> Option<(&str, &str)> {
+        self.pages((self.line_start, self.line_end))
+    }
+
     /// First and last source line of the bytes `start..end` of the text.
     pub fn line_range(&self, start: usize, end: usize) -> (u32, u32) {
         if self.spans.is_empty() {
@@ -118,6 +150,33 @@ mod tests {
         assert_eq!(a, b);
         assert!(a.as_str().starts_with("doc:") && a.as_str().len() == 4 + HASH_LEN);
         assert_ne!(a, PassageId::new("doc", "L’OTAN et l’Ukraine"));
+    }
+
+    #[test]
+    fn pages_of_lines() {
+        let mark = |line, label: &str| PageMark {
+            line,
+            label: label.into(),
+        };
+        let passage = Passage {
+            id: PassageId::parse("d:000000"),
+            ordinal: 0,
+            kind: "paragraph".into(),
+            section: None,
+            text: String::new(),
+            line_start: 10,
+            line_end: 14,
+            lang: Lang::French,
+            spans: Vec::new(),
+            pages: vec![mark(10, "xii"), mark(13, "1")],
+        };
+        assert_eq!(passage.page_range(), Some(("xii", "1")));
+        assert_eq!(passage.pages((10, 12)), Some(("xii", "xii")));
+        let unpaged = Passage {
+            pages: Vec::new(),
+            ..passage
+        };
+        assert_eq!(unpaged.page_range(), None);
     }
 
     #[test]

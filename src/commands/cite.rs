@@ -45,10 +45,8 @@ pub fn run_bib(dirs: &Dirs, args: BibArgs) -> Result<ExitCode> {
     let metas = index.documents()?;
     let mut out = io::stdout().lock();
     match args.format {
-        CiteFormat::CslJson => {
-            writeln!(out, "{}", bib::csl_json(&metas.iter().collect::<Vec<_>>()))?
-        }
-        _ => bib::write_bibtex(&mut out, &metas)?,
+        CiteFormat::CslJson => writeln!(out, "{}", bib::csl_json(&bib::uncited(&metas)))?,
+        _ => bib::write_bibtex(&mut out, &bib::uncited(&metas))?,
     }
     Ok(ExitCode::from(FOUND))
 }

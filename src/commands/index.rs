@@ -39,5 +39,8 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
         plural(report.analysed_files as u64, "file"),
         plural(report.analysed_passages, "passage")
     )?;
+    if report.extracted > 0 {
+        writeln!(out, "{} extracted", plural(report.extracted as u64, "PDF"))?;
+    }
     Ok(ExitCode::from(FOUND))
 }

@@ -16,6 +16,7 @@ use nrel_search::PassageId;
 use super::{missing, open, FOUND};
 use crate::cli::{Dirs, ShowArgs};
 use crate::messages::note;
+use nrel_search::output::quote::page_label;
 use nrel_search::output::terminal::lines;
 
 /// A passage of `show --json`: the keys of a search hit's passage, and
@@ -68,9 +69,13 @@ pub fn run(dirs: &Dirs, args: ShowArgs) -> Result<ExitCode> {
     writeln!(out, "{}", describe(&meta, &dirs.corpus))?;
     for (p, _) in &all[from..to] {
         let marker = if p.id == passage.id { ">" } else { " " };
+        let pages = p
+            .page_range()
+            .map(|pages| format!(", {}", page_label(pages)))
+            .unwrap_or_default();
         writeln!(
             out,
-            "\n{marker} [{}] {}:{} ({}, {}){}",
+            "\n{marker} [{}] {}:{}{pages} ({}, {}){}",
             p.id,
             meta.path,
             lines(p.line_start, p.line_end),

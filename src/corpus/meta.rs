@@ -25,6 +25,9 @@ pub struct SourceMeta {
     /// The language most of the document is in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_lang: Option<Lang>,
+    /// The file's format when it is not text: `pdf`, `html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
 }
 
 impl SourceMeta {
@@ -42,6 +45,7 @@ impl SourceMeta {
             bib: entry.bib.or(extracted),
             forced_lang: entry.lang,
             main_lang: None,
+            format: None,
         }
     }
 

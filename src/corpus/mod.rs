@@ -5,9 +5,11 @@ pub mod date;
 pub mod decode;
 pub mod extract;
 pub mod front_matter;
+pub mod html;
 pub mod key;
 pub mod manifest;
 pub mod meta;
+pub mod pdf;
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -36,7 +38,7 @@ pub struct SourceFile {
 }
 
 /// The file extensions that are indexed.
-pub const EXTENSIONS: [&str; 3] = ["txt", "md", "markdown"];
+pub const EXTENSIONS: [&str; 6] = ["txt", "md", "markdown", "pdf", "html", "htm"];
 
 /// Lists the corpus's `.txt` and `.md` files, hidden ones skipped, in path
 /// order. Unreadable directories are reported and skipped.
@@ -132,7 +134,7 @@ mod tests {
             "sub/b.md",
             "sub/.c.txt",
             "sub/.hidden/d.txt",
-            "e.pdf",
+            "e.docx",
             "sources.toml",
         ] {
             std::fs::write(root.join(f), "x").unwrap();

@@ -14,6 +14,7 @@ use super::schema::encode;
 use super::update::{Progress, UpdateReport};
 use super::SearchIndex;
 use crate::corpus::key::{rename_key, unique_key};
+use crate::corpus::pdf;
 use crate::error::{Error, Result, Warning};
 use crate::ingest::{self, Document};
 use crate::lang::LangDetector;
@@ -103,11 +104,18 @@ pub(super) fn apply(
     // New and changed files: analysed in parallel.
     progress.begin(to_analyse.len() as u64);
     let detector = LangDetector::default();
+    let cache = pdf::cache_dir(index.dir());
     let loaded: Vec<_> = to_analyse
         .into_par_iter()
         .map(|(cand, origin)| {
             let mut warnings = Vec::new();
-            let result = ingest::load(&cand.file, &manifest, &detector, &mut warnings);
+            let result = ingest::load(
+                &cand.file,
+                &manifest,
+                &detector,
+                Some(&cache),
+                &mut warnings,
+            );
             progress.advance();
             (cand, origin, result, warnings)
         })
@@ -116,7 +124,10 @@ pub(super) fn apply(
     for (cand, origin, result, warnings) in loaded {
         work.report.warnings.extend(warnings);
         match result {
-            Ok((doc, hash)) => work.add(&cand, origin, doc, hash)?,
+            Ok(loaded) => {
+                work.report.extracted += usize::from(loaded.extracted);
+                work.add(&cand, origin, loaded.doc, loaded.hash)?
+            }
             Err(e) => work.keep_failed(&cand, origin, &e),
         }
     }
@@ -252,14 +263,17 @@ impl Apply<'_> {
     /// once it changes.
     fn keep_failed(&mut self, cand: &Candidate, origin: Origin, e: &Error) {
         self.report.failed += 1;
-        let warning = Warning::general(format!("{e}; skipped"));
-        self.report
-            .warnings
-            .push(if matches!(e, Error::NotText(_)) {
-                warning
-            } else {
-                warning.as_error()
-            });
+        let warning = match e {
+            // Said once for all the files it concerns.
+            Error::MissingTool { .. } => {
+                let message = format!("{e}: its files are skipped");
+                let said = self.report.warnings.iter().any(|w| w.message == message);
+                (!said).then(|| Warning::general(message).as_error())
+            }
+            Error::NotText(_) => Some(Warning::general(format!("{e}; skipped"))),
+            _ => Some(Warning::general(format!("{e}; skipped")).as_error()),
+        };
+        self.report.warnings.extend(warning);
         let mut kept = match origin {
             Origin::Changed(old) => old,
             Origin::Added | Origin::Renamed(_) => FileRecord::default(),
@@ -268,12 +282,19 @@ impl Apply<'_> {
         kept.mtime_ns = cand.file.mtime_ns;
         kept.meta_hash = cand.meta_hash.clone();
         kept.error = Some(e.to_string());
+        if matches!(e, Error::MissingTool { .. }) {
+            // Tried again once the tool is there.
+            kept.hash = MISSING_TOOL.to_owned();
+        }
         if !kept.doc.is_empty() {
             self.keys.insert(kept.doc.clone());
         }
         self.files.insert(cand.file.rel.clone(), kept);
     }
 }
+
+/// The recorded hash of a file skipped for want of a tool.
+pub(super) const MISSING_TOOL: &str = "missing-tool";
 
 /// Whether `key` is `natural` or `natural-N`, the key it was made unique as.
 fn is_variant(key: &str, natural: &str) -> bool {

@@ -282,6 +282,7 @@ pub(crate) fn check_not_foreign(dir: &Path) -> Result<()> {
         let name = name.to_string_lossy();
         let ours = name == LOCK_FILE
             || name == ".gitignore"
+            || name == "extracted"
             || (name.starts_with(".tantivy-") && name.ends_with(".lock"));
         if !ours {
             return Err(foreign());

@@ -128,6 +128,17 @@ fn hash_file(path: &Path) -> Result<String> {
     Ok(crate::fingerprint::hex(&bytes))
 }
 
+/// Whether the extraction tools are installed now (asked once a process).
+fn tools_available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        std::process::Command::new("pdftotext")
+            .arg("-v")
+            .output()
+            .is_ok()
+    })
+}
+
 /// Warns of manifest entries that name no file of the corpus.
 fn warn_unknown_entries(
     corpus: &Path,
@@ -188,7 +199,8 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
         };
         let meta_hash = meta.unwrap_or_else(|| old.meta_hash.clone());
         let meta_same = meta_hash == old.meta_hash;
-        if old.size == file.size && old.mtime_ns == file.mtime_ns && meta_same {
+        let retry = old.hash == super::apply::MISSING_TOOL && tools_available();
+        if old.size == file.size && old.mtime_ns == file.mtime_ns && meta_same && !retry {
             plan.unchanged.insert(file.rel.clone(), old.clone());
             continue;
         }

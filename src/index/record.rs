@@ -12,7 +12,7 @@ use crate::passage::PassageId;
 
 /// Version of the index layout (schema, stored fields, ids). Bump it with
 /// any change that makes an older index unreadable or wrong.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The state of one indexed source file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use tantivy::TantivyDocument;
 use crate::analysis::{ENGLISH, FRENCH, KEYWORD};
 use crate::corpus::SourceMeta;
 use crate::lang::Lang;
-use crate::passage::{Passage, PassageId};
+use crate::passage::{PageMark, Passage, PassageId};
 use crate::text::span;
 
 /// The fields of a passage document.
@@ -45,6 +45,8 @@ pub struct Fields {
     pub lang: Field,
     /// Document metadata as JSON (stored).
     pub meta: Field,
+    /// Printed pages of the passage's lines (`line\tlabel` per change).
+    pub pages: Field,
     /// Publisher, keyword-analysed for `--source`.
     pub source: Field,
     /// First day the document date may stand for (`YYYYMMDD`).
@@ -80,6 +82,7 @@ impl Fields {
             line_map: f("line_map")?,
             lang: f("lang")?,
             meta: f("meta")?,
+            pages: f("pages")?,
             source: f("source")?,
             date_lo: f("date_lo")?,
             date_hi: f("date_hi")?,
@@ -119,6 +122,7 @@ pub fn build() -> Schema {
     b.add_text_field("line_map", STORED);
     b.add_text_field("lang", STRING | STORED);
     b.add_text_field("meta", STORED);
+    b.add_text_field("pages", STORED);
     b.add_text_field(
         "source",
         analysed(KEYWORD, IndexRecordOption::WithFreqsAndPositions),
@@ -150,6 +154,14 @@ pub fn encode(fields: &Fields, meta: &SourceMeta, p: &Passage) -> TantivyDocumen
         fields.meta,
         serde_json::to_string(meta).expect("metadata serialises"),
     );
+    if !p.pages.is_empty() {
+        let pages: Vec<String> = p
+            .pages
+            .iter()
+            .map(|m| format!("{}\t{}", m.line, m.label))
+            .collect();
+        doc.add_text(fields.pages, pages.join("\n"));
+    }
     if let Some(source) = &meta.bib.source {
         doc.add_text(fields.source, source);
     }
@@ -181,6 +193,16 @@ pub fn decode(fields: &Fields, doc: &TantivyDocument) -> (Passage, SourceMeta) {
         line_end: num(fields.line_end) as u32,
         lang: text(fields.lang).parse().unwrap_or(Lang::French),
         spans: span::from_str(&text(fields.line_map)),
+        pages: text(fields.pages)
+            .lines()
+            .filter_map(|l| {
+                let (line, label) = l.split_once('\t')?;
+                Some(PageMark {
+                    line: line.parse().ok()?,
+                    label: label.to_owned(),
+                })
+            })
+            .collect(),
     };
     (passage, meta)
 }

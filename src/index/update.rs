@@ -64,6 +64,8 @@ pub struct UpdateReport {
     /// Files analysed by this run (renamed files are not: their passages
     /// are kept).
     pub analysed_files: usize,
+    /// PDFs whose text was extracted by this run (not found in the cache).
+    pub extracted: usize,
     /// Why the whole index was rebuilt, if it was.
     pub rebuilt: Option<String>,
     /// Whether a commit was written.

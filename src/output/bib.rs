@@ -35,8 +35,9 @@ fn escape_bibtex(text: &str) -> String {
     out
 }
 
-/// A BibTeX (biblatex) entry for a document.
-pub fn bibtex(meta: &SourceMeta) -> String {
+/// A BibTeX (biblatex) entry for a document; `pages` are the pages cited
+/// (`12`, `12–13`).
+pub fn bibtex(meta: &SourceMeta, pages: Option<&str>) -> String {
     let kind = meta.bib.csl_type.as_deref().unwrap_or("");
     let entry = match kind {
         "article-newspaper" | "article-magazine" | "article-journal" | "article" => "article",
@@ -86,6 +87,9 @@ pub fn bibtex(meta: &SourceMeta) -> String {
     if let Some(url) = &meta.bib.url {
         fields.push(("url", format!("{{{url}}}")));
     }
+    if let Some(pages) = pages {
+        fields.push(("pages", format!("{{{}}}", pages.replace('–', "--"))));
+    }
     if let Some(lang) = meta.language() {
         let name = match lang {
             Lang::French => "french",
@@ -107,8 +111,8 @@ pub fn bibtex(meta: &SourceMeta) -> String {
     format!("@{entry}{{{},\n{}\n}}\n", meta.doc, body.join("\n"))
 }
 
-/// A CSL-JSON item for a document.
-pub fn csl_item(meta: &SourceMeta) -> Value {
+/// A CSL-JSON item for a document; `pages` are the pages cited.
+pub fn csl_item(meta: &SourceMeta, pages: Option<&str>) -> Value {
     let mut item = serde_json::Map::new();
     item.insert("id".into(), json!(meta.doc));
     item.insert(
@@ -156,30 +160,41 @@ pub fn csl_item(meta: &SourceMeta) -> Value {
     if let Some(url) = &meta.bib.url {
         item.insert("URL".into(), json!(url));
     }
+    if let Some(pages) = pages {
+        item.insert("page".into(), json!(pages.replace('–', "-")));
+    }
     if let Some(lang) = meta.language() {
         item.insert("language".into(), json!(lang.code()));
     }
     Value::Object(item)
 }
 
+/// A document as a bibliography cites it: with the pages cited, if any.
+pub type Cited<'a> = (&'a SourceMeta, Option<String>);
+
 /// BibTeX entries for documents, a blank line between them.
-pub fn write_bibtex<'a>(
-    out: &mut dyn Write,
-    metas: impl IntoIterator<Item = &'a SourceMeta>,
-) -> io::Result<()> {
-    for (i, meta) in metas.into_iter().enumerate() {
+pub fn write_bibtex(out: &mut dyn Write, cited: &[Cited]) -> io::Result<()> {
+    for (i, (meta, pages)) in cited.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        write!(out, "{}", bibtex(meta))?;
+        write!(out, "{}", bibtex(meta, pages.as_deref()))?;
     }
     Ok(())
 }
 
 /// A CSL-JSON array for documents, pretty-printed.
-pub fn csl_json(metas: &[&SourceMeta]) -> String {
-    let items: Vec<Value> = metas.iter().map(|m| csl_item(m)).collect();
+pub fn csl_json(cited: &[Cited]) -> String {
+    let items: Vec<Value> = cited
+        .iter()
+        .map(|(meta, pages)| csl_item(meta, pages.as_deref()))
+        .collect();
     serde_json::to_string_pretty(&items).expect("JSON values serialise")
+}
+
+/// Documents without cited pages.
+pub fn uncited<'a>(metas: impl IntoIterator<Item = &'a SourceMeta>) -> Vec<Cited<'a>> {
+    metas.into_iter().map(|m| (m, None)).collect()
 }
 
 #[cfg(test)]

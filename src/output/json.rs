@@ -40,6 +40,10 @@ pub struct JsonPassage<'a> {
     pub line_start: u32,
     /// Last source line.
     pub line_end: u32,
+    /// Printed label of the first page (PDF), else null.
+    pub page_start: Option<&'a str>,
+    /// Printed label of the last page (PDF), else null.
+    pub page_end: Option<&'a str>,
     /// The whole passage, cleaned, in the source's wording.
     pub text: &'a str,
 }
@@ -63,6 +67,8 @@ impl<'a> JsonPassage<'a> {
             kind: &p.kind,
             line_start: p.line_start,
             line_end: p.line_end,
+            page_start: p.page_range().map(|(first, _)| first),
+            page_end: p.page_range().map(|(_, last)| last),
             text: &p.text,
         }
     }

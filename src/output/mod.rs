@@ -96,11 +96,11 @@ pub fn print_citations<'a>(
         CiteFormat::Markdown => quote::Style::Markdown,
         CiteFormat::Text => quote::Style::Text,
         CiteFormat::Bibtex => {
-            bib::write_bibtex(out, unique_docs(&items))?;
+            bib::write_bibtex(out, &cited_docs(&items))?;
             return Ok(Vec::new());
         }
         CiteFormat::CslJson => {
-            writeln!(out, "{}", bib::csl_json(&unique_docs(&items)))?;
+            writeln!(out, "{}", bib::csl_json(&cited_docs(&items)))?;
             return Ok(Vec::new());
         }
     };
@@ -118,12 +118,30 @@ pub fn print_citations<'a>(
     Ok(unmatched)
 }
 
-/// The documents of the items, each once, in order.
-fn unique_docs<'a>(items: &[(&'a Passage, &'a SourceMeta)]) -> Vec<&'a SourceMeta> {
+/// The documents of the items, each once, in order, with the pages cited
+/// (from the first page of the first passage cited to the last of the last).
+fn cited_docs<'a>(items: &[(&'a Passage, &'a SourceMeta)]) -> Vec<bib::Cited<'a>> {
     let mut seen = HashSet::new();
     items
         .iter()
-        .map(|(_, m)| *m)
-        .filter(|m| seen.insert(m.doc.as_str()))
+        .filter(|(_, m)| seen.insert(m.doc.as_str()))
+        .map(|(_, meta)| {
+            let mut passages: Vec<&Passage> = items
+                .iter()
+                .filter(|(_, m)| m.doc == meta.doc)
+                .map(|(p, _)| *p)
+                .collect();
+            passages.sort_by_key(|p| p.ordinal);
+            let first = passages.first().and_then(|p| p.page_range());
+            let last = passages.last().and_then(|p| p.page_range());
+            let pages = first.zip(last).map(|((a, _), (_, b))| {
+                if a == b {
+                    a.to_owned()
+                } else {
+                    format!("{a}–{b}")
+                }
+            });
+            (*meta, pages)
+        })
         .collect()
 }

@@ -58,7 +58,9 @@ fn inline_quotes(lang: Lang) -> (&'static str, &'static str) {
 }
 
 /// `Author, *Title*, Publisher, date, path, lines 7–9, § Section [nrel:ID]`,
-/// `lines` being the source lines of what is quoted.
+/// `lines` being the source lines of what is quoted. A PDF passage is
+/// located by its printed pages instead (`…, § Section, pp. 12–13
+/// [nrel:ID]`), a web page by its address.
 pub fn attribution(
     passage: &Passage,
     meta: &SourceMeta,
@@ -84,12 +86,15 @@ pub fn attribution(
     if let Some(date) = meta.bib.date {
         parts.push(date.to_string());
     }
-    let lines = if lines.0 == lines.1 {
-        format!("line {}", lines.0)
-    } else {
-        format!("lines {}–{}", lines.0, lines.1)
-    };
-    let mut location = format!("{}, {lines}", meta.path);
+    let pages = passage.pages(lines);
+    let mut location = meta.path.clone();
+    if pages.is_none() && meta.format.is_none() {
+        location.push_str(&if lines.0 == lines.1 {
+            format!(", line {}", lines.0)
+        } else {
+            format!(", lines {}–{}", lines.0, lines.1)
+        });
+    }
     if let Some(section) = passage
         .section
         .as_ref()
@@ -104,7 +109,19 @@ pub fn attribution(
             Style::Text => url.clone(),
         });
     }
+    if let Some(pages) = pages {
+        parts.push(page_label(pages));
+    }
     format!("{} {}", parts.join(", "), passage.id.reference())
+}
+
+/// `p. 12` or `pp. 12–13`.
+pub fn page_label((first, last): (&str, &str)) -> String {
+    if first == last {
+        format!("p. {first}")
+    } else {
+        format!("pp. {first}–{last}")
+    }
 }
 
 fn join_names(names: &[String], lang: Lang) -> String {

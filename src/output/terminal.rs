@@ -53,11 +53,14 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io:
     head.push_str(&format!(" — {}", about.join(", ")));
     head.push_str(&paint(color, DIM, &format!("  (score {:.2})", hit.score)));
     writeln!(out, "{head}")?;
-    let location = format!(
+    let mut location = format!(
         "{}:{}",
         corpus.join(&meta.path).display(),
         lines(p.line_start, p.line_end)
     );
+    if let Some(pages) = p.page_range() {
+        location.push_str(&format!(" ({})", super::quote::page_label(pages)));
+    }
     let mut second = format!(
         "    {}  {}",
         paint(color, CYAN, &location),

@@ -26,7 +26,7 @@ use super::block::{Block, BlockKind};
 use super::hyphenation::{Join, Vocabulary};
 use super::lines::{
     is_caption_start, is_credit, is_debris, is_figure_end, is_heading_like, is_numeric_row,
-    is_page_start, list_item, running_heads,
+    is_page_start, is_title_over_text, list_item, running_heads,
 };
 use super::markdown::{clean_inline, heading};
 use super::{footnotes, Metadata};
@@ -126,6 +126,12 @@ impl Cleaner<'_> {
                 self.flush();
                 self.in_caption = false;
                 self.push_block(BlockKind::Heading, title, line_no);
+                continue;
+            }
+            if first_of_group && is_title_over_text(self.lines, i, end) {
+                self.flush();
+                self.in_caption = false;
+                self.push_block(BlockKind::Heading, trimmed, line_no);
                 continue;
             }
             let page_start = is_page_start(raw);

@@ -93,6 +93,27 @@ pub fn is_heading_like(line: &str) -> bool {
         && !is_numeric_row(line)
 }
 
+/// Whether line `i`, the first of a group of lines running to `end`, is a
+/// title set directly over its text (extractions often leave no blank line
+/// there): short and title-like where the text's lines are long, the text
+/// going on with a capital.
+pub fn is_title_over_text(lines: &[&str], i: usize, end: usize) -> bool {
+    let line = lines[i].trim();
+    let Some(next) = lines.get(i + 1).filter(|_| i + 1 < end) else {
+        return false;
+    };
+    let width = lines[i + 1..end]
+        .iter()
+        .map(|l| l.trim().chars().count())
+        .max()
+        .unwrap_or(0);
+    is_heading_like(line)
+        && !is_credit(line)
+        && line.chars().count() * 3 < width * 2
+        && width >= 50
+        && next.trim().chars().next().is_some_and(char::is_uppercase)
+}
+
 /// The running heads and feet of a document: short lines (trimmed) that
 /// stand on many pages and do not end like a sentence.
 pub fn running_heads<'a>(lines: &[&'a str]) -> HashSet<&'a str> {
@@ -151,6 +172,22 @@ mod tests {
         assert_eq!(list_item("  • Arménie"), Some("Arménie"));
         assert_eq!(list_item("3. Kazakhstan"), Some("Kazakhstan"));
         assert_eq!(list_item("2011 fut une année"), None);
+    }
+
+    #[test]
+    fn a_title_over_its_text() {
+        let lines = [
+            "La coopération entre l'OTAN et la Russie",
+            "En 2011, les ambassadeurs du Conseil se sont réunis à Sotchi pour",
+            "relancer la lutte contre le terrorisme et la piraterie.",
+        ];
+        assert!(is_title_over_text(&lines, 0, 3));
+        let wrapped = [
+            "Les ambassadeurs du Conseil se sont réunis",
+            "En 2011 à Sotchi, sur invitation des autorités russes.",
+        ];
+        assert!(!is_title_over_text(&wrapped, 0, 2));
+        assert!(!is_title_over_text(&lines[..1], 0, 1));
     }
 
     #[test]

@@ -37,9 +37,9 @@ fn missing_corpus() {
 #[test]
 fn empty_corpus() {
     let env = Env::empty();
-    env.write("notes.pdf", "not indexed");
+    env.write("notes.docx", "not indexed");
     let run = env.run(&["OTAN"]);
-    assert_one_error(&run, "holds no .txt or .md file");
+    assert_one_error(&run, "holds no source file (.txt, .md, .pdf, .html)");
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod harness;
 mod adversarial;
 mod cite;
 mod errors;
+mod formats;
 mod freshness;
 mod ingest;
 mod properties;
