@@ -7,8 +7,8 @@
 //!
 //! * [`schema`]: fields, and a stored passage written and read back;
 //! * [`record`]: the record of indexed files;
-//! * [`plan`]: the corpus compared with the record (the freshness check);
-//! * [`update`]: bringing the index in step, under the [`lock`];
+//! * [`mod@plan`]: the corpus compared with the record (the freshness check);
+//! * [`update()`]: bringing the index in step, under a directory lock;
 //! * [`lineage`]: what became of a passage id;
 //! * [`fresh`]: opening an index for reading, refreshed when the corpus
 //!   changed, and its status.

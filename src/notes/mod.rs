@@ -2,7 +2,7 @@
 //! reference, and the quotation attached to it, is looked up again.
 //!
 //! * [`parse`]: the references of a note and their quotations;
-//! * [`check`]: each reference resolved in the index, its quotation compared;
+//! * [`mod@check`]: each reference resolved in the index, its quotation compared;
 //! * [`diff`]: whether a quotation stands in a passage, and a word diff.
 
 pub mod check;

@@ -11,7 +11,7 @@
 //!   heads and feet ([`lines`](super::lines)), and the lines the caller
 //!   knows to be metadata (front matter, publication lines, bylines) are
 //!   dropped;
-//! * footnotes ([`footnotes`](super::footnotes)) and figure or table
+//! * footnotes ([`footnotes`]) and figure or table
 //!   captions (`Figure 10`, `Tableau 2`, with their legend and `Sources :`
 //!   lines) become blocks of their own;
 //! * Markdown ([`markdown`](super::markdown)): headings kept as section

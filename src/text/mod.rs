@@ -2,7 +2,7 @@
 //!
 //! * [`lines`], [`hyphenation`], [`footnotes`], [`markdown`]: what a line
 //!   is, and how lines join;
-//! * [`clean`]: the cleaner, lines to [`Block`]s;
+//! * [`mod@clean`]: the cleaner, lines to [`Block`]s;
 //! * [`passage`]: blocks to passages of citable size;
 //! * [`span`]: offsets back to source lines, carried by blocks and passages;
 //! * [`similarity`]: how alike two texts are (for ids whose text changed).
