@@ -43,7 +43,7 @@ outputs() { # BINARY DIR
 outputs "$1" "$work/old"
 outputs "$2" "$work/new"
 if diff -r "$work/old" "$work/new"; then
-    echo "identical: $(ls "$work/new" | wc -l) outputs"
+    echo "identical: $(find "$work/new" -type f | wc -l) outputs"
 else
     exit 1
 fi
