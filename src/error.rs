@@ -35,6 +35,9 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A PDF has no text layer (a scan, a figure).
+    #[error("{}: no text layer: needs OCR", .0.display())]
+    NoTextLayer(PathBuf),
     /// A source file holds binary data, not text.
     #[error("{}: binary file, not text", .0.display())]
     NotText(PathBuf),

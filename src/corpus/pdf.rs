@@ -90,10 +90,7 @@ pub fn extract(path: &Path) -> Result<PdfText> {
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters < 20 {
-        return Err(Error::Unreadable {
-            path: path.to_path_buf(),
-            reason: "no text layer: needs OCR".to_owned(),
-        });
+        return Err(Error::NoTextLayer(path.to_path_buf()));
     }
     let pages = text.matches('\x0C').count().max(1);
     let labels = page_labels(path).unwrap_or_default();

@@ -270,7 +270,10 @@ impl Apply<'_> {
                 let said = self.report.warnings.iter().any(|w| w.message == message);
                 (!said).then(|| Warning::general(message).as_error())
             }
-            Error::NotText(_) => Some(Warning::general(format!("{e}; skipped"))),
+            // Content that is not text: skipped, as grep skips binary files.
+            Error::NotText(_) | Error::NoTextLayer(_) => {
+                Some(Warning::general(format!("{e}; skipped")))
+            }
             _ => Some(Warning::general(format!("{e}; skipped")).as_error()),
         };
         self.report.warnings.extend(warning);

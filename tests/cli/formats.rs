@@ -223,9 +223,13 @@ fn bad_pdfs_are_reported_and_skipped() {
         b"%PDF-1.5\n1 0 obj << /Type /Catalog >>\nnot a pdf at all",
     );
     env.write("rapport.pdf", pdf(&[PAGE_1, PAGE_2], &[], None));
+    // A scan is only skipped (as a binary file is); a damaged PDF is an
+    // error.
     let run = env.run(&["index"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_contains(&run.stderr, "warning: ");
     assert_contains(&run.stderr, "scan.pdf: no text layer: needs OCR; skipped");
+    assert_contains(&run.stderr, "error: ");
     assert_contains(&run.stderr, "damaged.pdf: not a readable PDF");
     assert_eq!(env.hits(&["piraterie", "--doc", "rapport"]).len(), 1);
     // Skipped, and not tried again while they do not change.
