@@ -36,3 +36,55 @@ large_corpus() { # WORK_DIR
         touch "$large/.complete"
     fi
 }
+
+# The library corpus: what a real research library weighs, 20,000 files and
+# more than 100 MB of French and English prose from Debian documentation
+# packages (handbooks, references, FAQ, guides, LibreOffice, GIMP and GNOME
+# help, LilyPond manuals, PostgreSQL, Python and Linux kernel documentation,
+# manual pages), as text files, one folder a package.
+#
+#   . bench/corpus.sh; library_corpus "$work"   # sets $library
+LIBRARY_PACKAGES="debian-handbook debian-reference-fr debian-reference-en debian-faq debian-faq-fr
+maint-guide maint-guide-fr developers-reference developers-reference-fr libreoffice-help-fr
+libreoffice-help-en-us gimp-help-fr gimp-help-en gnome-user-docs lilypond-doc-html
+lilypond-doc-html-fr postgresql-doc-15 python3.11-doc linux-doc-6.1 debian-policy gnome-devel-docs
+manpages manpages-fr manpages-dev manpages-fr-dev"
+
+library_corpus() { # WORK_DIR
+    local work=$1 pkg deb keep
+    library=$work/library-corpus
+    if [ ! -f "$library/.complete" ]; then
+        echo "== assembling the library corpus from Debian documentation packages"
+        rm -rf "$library" "$work/library-debs"
+        mkdir -p "$work/library-debs" "$library"
+        # shellcheck disable=SC2086
+        (cd "$work/library-debs" && { apt-get download $LIBRARY_PACKAGES 2>/dev/null \
+            || { apt-get update -qq && apt-get download $LIBRARY_PACKAGES; }; })
+        for pkg in $LIBRARY_PACKAGES; do
+            deb=$(find "$work/library-debs" -name "${pkg}_*.deb" | head -1)
+            mkdir -p "$work/library-debs/x/$pkg"
+            dpkg-deb -x "$deb" "$work/library-debs/x/$pkg"
+            python3 bench/html2text.py "$work/library-debs/x/$pkg" "$library/$pkg"
+            # French and English only.
+            case $pkg in
+                debian-handbook) keep='.*/\(fr-FR\|en-US\)/.*' ;;
+                gnome-*) keep='.*/help/\(C\|fr\)/.*' ;;
+                *) keep='.*' ;;
+            esac
+            find "$library/$pkg" -type f ! -regex "$keep" -delete
+        done
+        local man page name dest
+        for man in "$work"/library-debs/x/manpages*/usr/share/man; do
+            find "$man" -name '*.gz' | sort | while read -r page; do
+                name=$(basename "$page" .gz)
+                case $page in */man/fr/*) dest=$library/man-fr ;; *) dest=$library/man-en ;; esac
+                mkdir -p "$dest"
+                zcat "$page" | groff -k -mandoc -Tutf8 -P-cbou 2>/dev/null > "$dest/$name.txt" || true
+            done
+        done
+        find "$library" -type f -size -200c -delete
+        find "$library" -type d -empty -delete
+        rm -rf "$work/library-debs"
+        touch "$library/.complete"
+    fi
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Turns the HTML pages of the Debian Administrator's Handbook into Markdown-ish
-text: headings as `#` lines, paragraphs and list items separated by blank
-lines, navigation and code blocks left out.
+"""Turns HTML (and Mallard help) pages into Markdown-ish text: headings as `#`
+lines, paragraphs and list items separated by blank lines, navigation and
+code blocks left out. Pages are found recursively; the text of SRC/a/b.html
+goes to DEST/a/b.md. Pages with less than 200 characters of text are left
+out.
 
 usage: html2text.py SRC_DIR DEST_DIR
 """
@@ -9,8 +11,8 @@ import html.parser
 import pathlib
 import sys
 
-BLOCKS = {"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "td", "th", "title"}
-SKIP = {"script", "style", "pre", "head"}
+BLOCKS = {"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "td", "th", "title", "item", "section"}
+SKIP = {"script", "style", "pre", "head", "code", "screen", "info"}
 
 
 class Extract(html.parser.HTMLParser):
@@ -23,7 +25,7 @@ class Extract(html.parser.HTMLParser):
         cls = dict(attrs).get("class") or ""
         if tag in SKIP:
             self.skip += 1
-        if tag == "div" and ("navheader" in cls or "navfooter" in cls):
+        if tag == "div" and (self.nav or "navheader" in cls or "navfooter" in cls):
             self.nav += 1
         if tag in BLOCKS:
             self.flush()
@@ -33,6 +35,8 @@ class Extract(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag in SKIP:
             self.skip = max(0, self.skip - 1)
+        if tag == "div" and self.nav:
+            self.nav -= 1
         if tag in BLOCKS:
             self.flush()
 
@@ -52,13 +56,17 @@ class Extract(html.parser.HTMLParser):
 def main(src, dest):
     dest = pathlib.Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    for page in sorted(pathlib.Path(src).glob("*.html")):
+    src = pathlib.Path(src)
+    pages = [p for p in src.rglob("*") if p.suffix in (".html", ".htm", ".xhtml", ".page") and p.is_file()]
+    for page in sorted(pages):
         parser = Extract()
         parser.feed(page.read_text(encoding="utf-8", errors="replace"))
         parser.flush()
         text = "\n\n".join(parser.out).strip()
         if len(text) > 200:
-            (dest / (page.stem + ".md")).write_text(text + "\n", encoding="utf-8")
+            out = dest / page.relative_to(src).with_suffix(".md")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ pub mod manifest;
 pub mod meta;
 pub mod pdf;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -40,11 +41,28 @@ pub struct SourceFile {
 /// The file extensions that are indexed.
 pub const EXTENSIONS: [&str; 6] = ["txt", "md", "markdown", "pdf", "html", "htm"];
 
-/// Lists the corpus's `.txt` and `.md` files, hidden ones skipped, in path
-/// order. Unreadable directories are reported and skipped.
+/// Lists the corpus's source files, hidden ones skipped, in path order.
+/// Unreadable directories are reported and skipped.
 pub fn discover(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<SourceFile>> {
+    Ok(walk(corpus, warnings)?.files)
+}
+
+/// What a walk of the corpus found.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// The source files, in path order.
+    pub files: Vec<SourceFile>,
+    /// The directories walked ("" is the corpus itself), with their
+    /// modification times.
+    pub dirs: BTreeMap<String, u64>,
+}
+
+/// Walks the corpus: its source files, hidden ones skipped, and its
+/// directories. Unreadable directories are reported and skipped.
+pub fn walk(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Walk> {
     check_corpus(corpus)?;
     let mut files = Vec::new();
+    let mut dirs = BTreeMap::new();
     let walker = WalkDir::new(corpus)
         .follow_links(true)
         .sort_by_file_name()
@@ -60,6 +78,12 @@ pub fn discover(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<Source
                 continue;
             }
         };
+        if entry.file_type().is_dir() {
+            if let Ok(meta) = entry.metadata() {
+                dirs.insert(rel_path(corpus, entry.path()), mtime_ns(&meta));
+            }
+            continue;
+        }
         if !entry.file_type().is_file() || !is_source(entry.path()) {
             continue;
         }
@@ -77,15 +101,19 @@ pub fn discover(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<Source
             rel,
             abs: entry.path().to_path_buf(),
             size: meta.len(),
-            mtime_ns: meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as u64),
+            mtime_ns: mtime_ns(&meta),
         });
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(files)
+    Ok(Walk { files, dirs })
+}
+
+/// A modification time in nanoseconds since the Unix epoch (0 if unknown).
+pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// Checks that the corpus is a directory.

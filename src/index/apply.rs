@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use tantivy::{IndexWriter, Term};
 
 use super::lineage::{self, succeed};
-use super::plan::{Candidate, Plan};
+use super::plan::{hash_file, Candidate, Plan};
 use super::record::{FileRecord, Record};
 use super::schema::encode;
 use super::update::{Progress, UpdateReport};
@@ -41,6 +41,8 @@ pub(super) fn apply(
         renamed,
         unchanged,
         manifest,
+        dirs,
+        checked_ns,
         ..
     } = plan;
     let kept_keys: BTreeMap<String, String> = previous
@@ -135,7 +137,9 @@ pub(super) fn apply(
         files: work.files,
         manifest: manifest.hash,
         successors: work.successors,
-        ..Record::default()
+        dirs,
+        checked_ns,
+        skips: 0,
     };
     lineage::bound(&mut record);
     Ok(record)
@@ -285,10 +289,17 @@ impl Apply<'_> {
         kept.mtime_ns = cand.file.mtime_ns;
         kept.meta_hash = cand.meta_hash.clone();
         kept.error = Some(e.to_string());
-        if matches!(e, Error::MissingTool { .. }) {
+        kept.hash = if matches!(e, Error::MissingTool { .. }) {
             // Tried again once the tool is there.
-            kept.hash = MISSING_TOOL.to_owned();
-        }
+            MISSING_TOOL.to_owned()
+        } else {
+            // The content that failed, so that a doubtful time is settled
+            // by comparing it, not by trying again.
+            cand.hash
+                .clone()
+                .or_else(|| hash_file(&cand.file.abs).ok())
+                .unwrap_or_default()
+        };
         if !kept.doc.is_empty() {
             self.keys.insert(kept.doc.clone());
         }

@@ -7,8 +7,10 @@
 use std::path::Path;
 
 use super::plan::plan;
+use super::quick::in_step;
+use super::store::RecordView;
 use super::update::{update, Progress, UpdateOptions, UpdateReport};
-use super::{Opened, Record, SearchIndex};
+use super::{Opened, SearchIndex};
 use crate::error::{Error, Result, Warning};
 
 /// How fresh an opened index is, and what opening it did.
@@ -107,8 +109,18 @@ pub fn open_fresh(
             });
         }
     };
-    let empty = Record::default();
-    let record = index.record().unwrap_or(&empty);
+    if index.record().is_some_and(|r| in_step(corpus, r)) {
+        return Ok(Opening {
+            index,
+            freshness: Freshness::UpToDate,
+            warnings: Vec::new(),
+        });
+    }
+    let record = index
+        .record()
+        .map(RecordView::to_record)
+        .unwrap_or_default();
+    let record = &record;
     let mut warnings = Vec::new();
     let plan = plan(corpus, record, &mut warnings)?;
     if plan.is_empty() && !plan.touched(record) {
@@ -183,8 +195,18 @@ pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
         Opened::Missing => return Ok((Status::Missing, Vec::new())),
         Opened::Incompatible(reason) => return Ok((Status::Incompatible(reason), Vec::new())),
     };
-    let empty = Record::default();
-    let record = index.record().unwrap_or(&empty);
+    if let Some(view) = index.record().filter(|r| in_step(corpus, r)) {
+        let status = Status::UpToDate {
+            documents: view.documents(),
+            passages: view.passages(),
+        };
+        return Ok((status, Vec::new()));
+    }
+    let record = index
+        .record()
+        .map(RecordView::to_record)
+        .unwrap_or_default();
+    let record = &record;
     let mut warnings = Vec::new();
     let mut plan = plan(corpus, record, &mut warnings)?;
     warnings.append(&mut plan.skips);

@@ -41,7 +41,7 @@ impl SearchIndex {
             return Ok(Lineage::Current(Box::new(found)));
         }
         if let Some(successor) = self.successor(id) {
-            return Ok(Lineage::Succeeded(successor.clone()));
+            return Ok(Lineage::Succeeded(successor));
         }
         if self.has_document(id.doc()) {
             return Ok(Lineage::Gone {
@@ -53,8 +53,8 @@ impl SearchIndex {
 
     /// The current passage that replaced a passage id which no longer
     /// exists, when the index recorded one.
-    pub fn successor(&self, id: &PassageId) -> Option<&PassageId> {
-        self.record()?.successors.get(id)
+    pub fn successor(&self, id: &PassageId) -> Option<PassageId> {
+        self.record()?.successor(id)
     }
 }
 

@@ -2,11 +2,13 @@
 //! building and updating it incrementally, reading passages back.
 //!
 //! The index lives in its own directory (`index/` by default). Each commit
-//! carries a [`Record`] payload of the files it was built from; a crash
-//! before a commit leaves the previous commit, record included, as it was.
+//! names in its payload the [`Record`] file of the files it was built from;
+//! a crash before a commit leaves the previous commit, record included, as
+//! it was.
 //!
 //! * [`schema`]: fields, and a stored passage written and read back;
 //! * [`record`]: the record of indexed files;
+//! * [`store`]: the record on disk, mapped and read only as far as needed;
 //! * [`mod@plan`]: the corpus compared with the record (the freshness check);
 //! * [`update()`]: bringing the index in step, under a directory lock;
 //! * [`lineage`]: what became of a passage id;
@@ -18,9 +20,11 @@ pub mod fresh;
 pub mod lineage;
 mod lock;
 pub mod plan;
+mod quick;
 mod read_only;
 pub mod record;
 pub mod schema;
+pub mod store;
 mod update;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +43,7 @@ pub use lineage::Lineage;
 pub use plan::{plan, Plan};
 pub use record::{FileRecord, Record, FORMAT_VERSION};
 pub use schema::Fields;
+pub use store::{FileView, Payload, RecordView};
 pub use update::{update, NoProgress, Progress, UpdateOptions, UpdateReport};
 
 /// An opened passage index.
@@ -47,8 +52,8 @@ pub struct SearchIndex {
     index: Index,
     fields: Fields,
     reader: IndexReader,
-    /// The record of the last commit, read once.
-    record: Option<Record>,
+    /// The record of the last commit, mapped.
+    record: Option<RecordView>,
     /// Whether this process cannot write in the index directory.
     read_only: bool,
 }
@@ -78,6 +83,20 @@ impl SearchIndex {
             return Ok(Opened::Missing);
         }
         let read_only = !read_only::is_writable(dir);
+        // A writer may commit (and retire the record file of the commit
+        // just read) between reading the commit and mapping its record:
+        // then read the new commit.
+        for _ in 0..4 {
+            if let Ok(opened) = SearchIndex::open_commit(dir, read_only)? {
+                return Ok(opened);
+            }
+        }
+        SearchIndex::open_commit(dir, read_only)?
+    }
+
+    /// Opens the last commit of the index in `dir`: the inner error is a
+    /// record file that went away meanwhile.
+    fn open_commit(dir: &Path, read_only: bool) -> Result<std::result::Result<Opened, Error>> {
         let opened = if read_only {
             read_only::ReadOnlyDirectory::open(dir).and_then(Index::open)
         } else {
@@ -91,21 +110,43 @@ impl SearchIndex {
             ),
         })?;
         if index.schema() != schema::build() {
-            return Ok(Opened::Incompatible(
+            return Ok(Ok(Opened::Incompatible(
                 "it was built by another version of nrel-search".into(),
-            ));
+            )));
         }
+        let payload = index
+            .load_metas()
+            .ok()
+            .and_then(|metas| Payload::parse(metas.payload.as_deref()));
+        let name = match payload {
+            None => {
+                return Ok(Ok(Opened::Incompatible(
+                    "its first build did not finish".into(),
+                )))
+            }
+            Some(p) if !p.is_compatible() || p.record.is_none() => {
+                return Ok(Ok(Opened::Incompatible(
+                    "it was built by another version of nrel-search".into(),
+                )))
+            }
+            Some(p) => p.record.unwrap_or_default(),
+        };
+        let record = match RecordView::open(&dir.join(&name)) {
+            Ok(record) => record,
+            Err(Error::Io { .. }) if !dir.join(&name).exists() => {
+                return Ok(Err(Error::BadIndex {
+                    path: dir.to_path_buf(),
+                    message: format!(
+                        "its record file {name} is missing; rebuild it with `nrel-search index --full`"
+                    ),
+                }))
+            }
+            Err(e) => return Err(e),
+        };
         let mut opened = SearchIndex::from_index(dir, index)?;
         opened.read_only = read_only;
-        match opened.record() {
-            Some(record) if record.is_compatible() => Ok(Opened::Ready(Box::new(opened))),
-            Some(_) => Ok(Opened::Incompatible(
-                "it was built by another version of nrel-search".into(),
-            )),
-            None => Ok(Opened::Incompatible(
-                "its first build did not finish".into(),
-            )),
-        }
+        opened.record = Some(record);
+        Ok(Ok(Opened::Ready(Box::new(opened))))
     }
 
     /// Creates a new, empty index in `dir`, replacing an unusable one.
@@ -135,16 +176,12 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let record = index
-            .load_metas()
-            .ok()
-            .and_then(|metas| Record::from_payload(metas.payload.as_deref()));
         Ok(SearchIndex {
             dir: dir.to_path_buf(),
             index,
             fields,
             reader,
-            record,
+            record: None,
             read_only: false,
         })
     }
@@ -177,18 +214,18 @@ impl SearchIndex {
 
     /// The record of the commit this index was opened at (or last
     /// committed by this process), if it has one.
-    pub fn record(&self) -> Option<&Record> {
+    pub fn record(&self) -> Option<&RecordView> {
         self.record.as_ref()
     }
 
     /// Whether a document has this key.
     pub fn has_document(&self, doc: &str) -> bool {
         self.record()
-            .is_some_and(|r| r.files.values().any(|f| f.doc == doc))
+            .is_some_and(|r| r.files().any(|f| f.doc == doc))
     }
 
     /// Re-reads the index after this process committed `record`.
-    pub(crate) fn committed(&mut self, record: Record) -> Result<()> {
+    pub(crate) fn committed(&mut self, record: RecordView) -> Result<()> {
         self.reader.reload()?;
         self.record = Some(record);
         Ok(())
@@ -208,11 +245,10 @@ impl SearchIndex {
         };
         let mut out = Vec::new();
         for file in record
-            .files
-            .values()
+            .files()
             .filter(|f| f.error.is_none() && f.passages > 0)
         {
-            if let Some((_, meta)) = self.lookup(self.fields.doc, &file.doc, Some(1))?.pop() {
+            if let Some((_, meta)) = self.lookup(self.fields.doc, file.doc, Some(1))?.pop() {
                 out.push(meta);
             }
         }
@@ -299,6 +335,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_index_file = name == META_FILE
             || name == ".managed.json"
+            || (name.starts_with(store::PREFIX) && name.ends_with(".bin"))
             || name.contains('.') && name.split('.').next().is_some_and(|s| s.len() == 32);
         if is_index_file && entry.path().is_file() {
             std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;

@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use crate::corpus::{discover, Manifest, SourceFile};
+use crate::corpus::{walk, Manifest, SourceFile};
 use crate::error::{Error, Result, Warning};
 
-use super::record::{FileRecord, Record};
+use super::record::{is_racy, FileRecord, Record};
 
 /// What has to be done to bring the index in step with the corpus.
 #[derive(Debug, Default)]
@@ -30,6 +30,13 @@ pub struct Plan {
     /// broken link, a loop, no permission): reported by `index` and
     /// `status`, not by every search.
     pub skips: Vec<Warning>,
+    /// The directories of the corpus and their modification times.
+    pub dirs: BTreeMap<String, u64>,
+    /// When the walk began (ns since the epoch).
+    pub checked_ns: u64,
+    /// Whether times the record doubted (too close to its walk) were
+    /// confirmed, so that a new record can trust them.
+    pub settled: bool,
 }
 
 /// A file to (re)index, with what is already known of it.
@@ -70,6 +77,8 @@ impl Plan {
                 .is_some_and(|old| old.mtime_ns != f.mtime_ns)
         }) || self.manifest.hash != record.manifest
             || self.removed.len() > self.removed_documents()
+            || self.dirs != record.dirs
+            || self.settled
     }
 
     /// `2 added, 1 changed, 1 removed, 120 unchanged`.
@@ -123,13 +132,20 @@ pub fn meta_hash(manifest: &Manifest, rel: &str) -> String {
 }
 
 /// Hashes a file's content.
-fn hash_file(path: &Path) -> Result<String> {
+pub(super) fn hash_file(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(crate::fingerprint::hex(&bytes))
 }
 
+/// Now, in nanoseconds since the Unix epoch.
+pub(crate) fn now_ns() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
 /// Whether the extraction tools are installed now (asked once a process).
-fn tools_available() -> bool {
+pub(crate) fn tools_available() -> bool {
     static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *AVAILABLE.get_or_init(|| {
         std::process::Command::new("pdftotext")
@@ -157,9 +173,10 @@ fn warn_unknown_entries(
 
 /// Compares the corpus with `record` (an empty record plans a full build).
 pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Result<Plan> {
+    let checked_ns = now_ns();
     let mut manifest = Manifest::load(corpus, warnings)?;
     let mut skips = Vec::new();
-    let files = discover(corpus, &mut skips)?;
+    let crate::corpus::Walk { files, dirs } = walk(corpus, &mut skips)?;
     if files.is_empty() {
         return Err(Error::CorpusEmpty(corpus.to_path_buf()));
     }
@@ -175,7 +192,19 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
             meta_hash(&manifest, rel)
         }
     };
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        checked_ns,
+        ..Plan::default()
+    };
+    // A record's time this close to its walk may hide a change: such
+    // files are compared by content, and once they are no longer in doubt,
+    // the new record says so.
+    let doubted = |mtime: u64| is_racy(mtime, record.checked_ns);
+    let settles = |mtime: u64| doubted(mtime) && !is_racy(mtime, checked_ns);
+    plan.settled = record
+        .dirs
+        .iter()
+        .any(|(rel, &mtime)| dirs.get(rel) == Some(&mtime) && settles(mtime));
     let mut seen = std::collections::HashSet::new();
     let manifest_same = manifest.hash == record.manifest;
     for file in files {
@@ -200,7 +229,8 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
         let meta_hash = meta.unwrap_or_else(|| old.meta_hash.clone());
         let meta_same = meta_hash == old.meta_hash;
         let retry = old.hash == super::apply::MISSING_TOOL && tools_available();
-        if old.size == file.size && old.mtime_ns == file.mtime_ns && meta_same && !retry {
+        let same_time = old.mtime_ns == file.mtime_ns;
+        if old.size == file.size && same_time && meta_same && !retry && !doubted(old.mtime_ns) {
             plan.unchanged.insert(file.rel.clone(), old.clone());
             continue;
         }
@@ -217,6 +247,7 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
             None
         };
         if meta_same && hash.as_deref() == Some(old.hash.as_str()) {
+            plan.settled |= same_time && settles(old.mtime_ns);
             let mut touched = old.clone();
             touched.mtime_ns = file.mtime_ns;
             plan.unchanged.insert(file.rel.clone(), touched);
@@ -275,5 +306,6 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
     plan.removed = removed;
     plan.manifest = manifest;
     plan.skips = skips;
+    plan.dirs = dirs;
     Ok(plan)
 }

@@ -1,18 +1,19 @@
 //! The record: what an index knows of the corpus it was built from (files,
-//! their hashes and keys, the successors of changed passages), stored as
-//! the payload of each tantivy commit, so that the index and its record can
-//! never disagree: a commit writes both at once, an interrupted run neither.
+//! their hashes and keys, the directories and when they were walked, the
+//! successors of changed passages). Each tantivy commit names its record
+//! file in its payload ([`super::store`]), so that the index and its record
+//! can never disagree: a commit makes both current at once, an interrupted
+//! run neither.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::ANALYSIS_VERSION;
 use crate::passage::PassageId;
 
 /// Version of the index layout (schema, stored fields, ids). Bump it with
 /// any change that makes an older index unreadable or wrong.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The state of one indexed source file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,51 +36,40 @@ pub struct FileRecord {
     pub error: Option<String>,
 }
 
-/// The record of an index: the payload of its last commit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The record of an index, as of its last commit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Record {
-    /// [`FORMAT_VERSION`] of the writer.
-    pub format: u32,
-    /// [`ANALYSIS_VERSION`] of the writer.
-    pub analysis: u32,
     /// Files, by corpus-relative path.
     pub files: BTreeMap<String, FileRecord>,
     /// Hash of the manifest file, if there was one.
     pub manifest: Option<String>,
     /// Successors: ids of passages that changed or went away, each with
     /// the id of the closest passage of the new version of its document.
-    #[serde(default, rename = "retired")]
     pub successors: BTreeMap<PassageId, PassageId>,
+    /// Directories of the corpus ("" is the corpus itself) and their
+    /// modification times: while they stand, no file was added, removed
+    /// or renamed in them.
+    pub dirs: BTreeMap<String, u64>,
+    /// When the corpus was walked for this record (ns since the epoch).
+    pub checked_ns: u64,
+    /// Files and directories the walk could not read: while there are
+    /// some, every check walks, to report them.
+    pub skips: u32,
 }
 
-impl Default for Record {
-    fn default() -> Self {
-        Record {
-            format: FORMAT_VERSION,
-            analysis: ANALYSIS_VERSION,
-            files: BTreeMap::new(),
-            manifest: None,
-            successors: BTreeMap::new(),
-        }
-    }
+/// How close to the walk a modification time must be for the record to
+/// doubt it: a file or directory changed again within the same clock tick
+/// as the walk saw it would keep its time. Ticks are milliseconds on local
+/// file systems and up to two seconds on some others.
+pub const RACY_NS: u64 = 3_000_000_000;
+
+/// Whether a modification time recorded by a walk at `checked_ns` cannot
+/// vouch for the content: the same time may hide a later change.
+pub fn is_racy(mtime_ns: u64, checked_ns: u64) -> bool {
+    mtime_ns.saturating_add(RACY_NS) >= checked_ns
 }
 
 impl Record {
-    /// Reads a payload; `None` when absent or unreadable.
-    pub fn from_payload(payload: Option<&str>) -> Option<Record> {
-        serde_json::from_str(payload?).ok()
-    }
-
-    /// Writes the payload.
-    pub fn to_payload(&self) -> String {
-        serde_json::to_string(self).expect("the state serialises")
-    }
-
-    /// Whether this build can read the index.
-    pub fn is_compatible(&self) -> bool {
-        self.format == FORMAT_VERSION && self.analysis == ANALYSIS_VERSION
-    }
-
     /// Total passages.
     pub fn passages(&self) -> u64 {
         self.files.values().map(|f| u64::from(f.passages)).sum()

@@ -12,6 +12,7 @@ use super::apply::apply;
 use super::lock::{self, IndexLock};
 use super::plan::plan;
 use super::record::Record;
+use super::store::{self, Payload, RecordView};
 use super::{Opened, SearchIndex};
 use crate::error::{Error, Result, Warning};
 
@@ -144,7 +145,17 @@ pub fn update(
         }
         Err(e) => return Err(e),
     };
-    let recorded = index.record().filter(|r| r.is_compatible()).cloned();
+    if !options.full && report.rebuilt.is_none() {
+        if let Some(view) = index.record().filter(|r| super::quick::in_step(corpus, r)) {
+            // In step, as far as the directories and files tell: no walk.
+            report.unchanged = view.documents();
+            report.documents = view.documents();
+            report.passages = view.passages();
+            report.elapsed = started.elapsed();
+            return Ok((index, report));
+        }
+    }
+    let recorded = index.record().map(RecordView::to_record);
     let full = options.full || recorded.is_none();
     if full && report.rebuilt.is_none() {
         report.rebuilt = Some("full rebuild requested".into());
@@ -163,6 +174,7 @@ pub fn update(
     };
     let mut plan = plan(corpus, &base, &mut report.warnings)?;
     report.failed = plan.skips.len();
+    let walk_skips = plan.skips.len() as u32;
     report.warnings.append(&mut plan.skips);
     if !full && plan.is_empty() && !plan.touched(&base) {
         // Nothing to write: no writer, no commit.
@@ -177,34 +189,42 @@ pub fn update(
     // What an interrupted update left behind: tantivy writes a segment's
     // deletes under the next commit's number before that commit lands, and
     // a retry of the same update would find the file there.
-    let committed = index.index().load_metas()?.opstamp;
-    remove_uncommitted_files(dir, committed)?;
+    let metas = index.index().load_metas()?;
+    remove_uncommitted_files(dir, metas.opstamp)?;
+    let current = Payload::parse(metas.payload.as_deref()).and_then(|p| p.record);
+    store::remove_others(dir, current.as_deref())?;
     writer.garbage_collect_files().wait()?;
     if full {
         writer.delete_all_documents()?;
     }
     // Even a record of another version knows which file had which key.
-    let previous = index.record().filter(|_| full).cloned();
-    let record = apply(
+    let previous = recorded.as_ref().filter(|_| full);
+    let mut record = apply(
         &index,
         &mut writer,
         plan,
         &base,
-        previous.as_ref(),
+        previous,
         progress,
         &mut report,
     )?;
+    record.skips = walk_skips;
     report.documents = record.documents();
     report.passages = record.passages();
     let needs_commit = full || report.changed_anything() || recorded.as_ref() != Some(&record);
-    if needs_commit {
+    let view = if needs_commit {
+        // The record file first, durably: the commit names it.
+        let name = store::write(dir, &record)?;
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&record.to_payload());
+        commit.set_payload(&Payload::new(name.clone()).to_json());
         commit.commit()?;
         report.committed = true;
-    }
+        RecordView::open(&dir.join(name))?
+    } else {
+        RecordView::from_record(&record)
+    };
     writer.wait_merging_threads()?;
-    index.committed(record)?;
+    index.committed(view)?;
     report.elapsed = started.elapsed();
     Ok((index, report))
 }

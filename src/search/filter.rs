@@ -35,7 +35,7 @@ pub fn filters(index: &SearchIndex, options: &SearchOptions) -> Result<Vec<Box<d
     if let Some(doc) = &options.doc {
         let known = index
             .record()
-            .is_some_and(|r| r.files.iter().any(|(path, f)| path == doc || f.doc == *doc));
+            .is_some_and(|r| r.files().any(|f| f.path == doc || f.doc == *doc));
         if !known {
             return Err(Error::InvalidFilter {
                 filter: "doc",

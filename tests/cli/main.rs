@@ -10,6 +10,7 @@ mod formats;
 mod freshness;
 mod ingest;
 mod properties;
+mod record;
 mod regression;
 mod scripted;
 mod search;

@@ -1,0 +1,228 @@
+//! The quick freshness check: whether the corpus is still what the record
+//! says, without walking it.
+//!
+//! A directory's modification time changes whenever an entry is added to
+//! it, removed from it or renamed in it. So while every recorded directory
+//! keeps its time, the corpus holds the recorded files and no others, and
+//! it is enough to stat those files for a change of size or
+//! time. Nothing is read but the manifest. Any doubt — a directory or
+//! file changed, a time too close to the walk that recorded it to be
+//! trusted ([`is_racy`]), a file waiting for an extraction tool, a record
+//! without directories, parts of the corpus the walk could not read (to be
+//! reported again) — answers "not known to be in step", and the
+//! caller plans with a full walk.
+
+use std::path::Path;
+
+use super::apply::MISSING_TOOL;
+use super::record::is_racy;
+use super::store::RecordView;
+use crate::corpus::{mtime_ns, MANIFEST_FILE};
+
+/// Whether the corpus is known to be exactly what `record` says.
+pub fn in_step(corpus: &Path, record: &RecordView) -> bool {
+    let checked = record.checked_ns();
+    let mut dirs = record.dirs().peekable();
+    if checked == 0 || dirs.peek().is_none() || record.skips() > 0 {
+        return false;
+    }
+    let manifest = match std::fs::read(corpus.join(MANIFEST_FILE)) {
+        Ok(bytes) => Some(crate::fingerprint::hex(&bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(_) => return false,
+    };
+    if manifest.as_deref() != record.manifest() {
+        return false;
+    }
+    let dir_stands = |(rel, mtime): (&str, u64)| {
+        !is_racy(mtime, checked)
+            && std::fs::metadata(corpus.join(rel)).is_ok_and(|m| mtime_ns(&m) == mtime)
+    };
+    if !dirs.all(dir_stands) {
+        return false;
+    }
+    let files = record.len();
+    let stands = |range: std::ops::Range<usize>| {
+        let mut stat = Stat::new(corpus);
+        range.into_iter().all(|i| {
+            let f = record.file(i);
+            f.hash != MISSING_TOOL
+                && !is_racy(f.mtime_ns, checked)
+                && stat.size_and_mtime(f.path) == Some((f.size, f.mtime_ns))
+        })
+    };
+    // One thread: a second one was measured no faster (the stats contend
+    // in the kernel).
+    stands(0..files)
+}
+
+/// Stats files of the corpus relative to their directory, opened once:
+/// the kernel resolves one name instead of the whole path.
+#[cfg(unix)]
+struct Stat<'a> {
+    corpus: &'a Path,
+    dirs: std::collections::HashMap<&'a str, Option<rustix::fd::OwnedFd>>,
+}
+
+#[cfg(unix)]
+impl<'a> Stat<'a> {
+    fn new(corpus: &'a Path) -> Stat<'a> {
+        Stat {
+            corpus,
+            dirs: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Size and modification time (ns) of the file at `rel`.
+    // The types of `stat` fields differ between platforms.
+    #[allow(clippy::useless_conversion)]
+    fn size_and_mtime(&mut self, rel: &'a str) -> Option<(u64, u64)> {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let corpus = self.corpus;
+        let fd = self.dirs.entry(dir).or_insert_with(|| {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            rustix::fs::open(corpus.join(dir), flags, Mode::empty()).ok()
+        });
+        let st = rustix::fs::statat(fd.as_ref()?, name, AtFlags::empty()).ok()?;
+        let secs = u64::try_from(st.st_mtime).ok()?;
+        let nanos = u64::try_from(st.st_mtime_nsec).ok()?;
+        Some((
+            u64::try_from(st.st_size).ok()?,
+            secs * 1_000_000_000 + nanos,
+        ))
+    }
+}
+
+/// Stats files of the corpus by path.
+#[cfg(not(unix))]
+struct Stat<'a> {
+    corpus: &'a Path,
+}
+
+#[cfg(not(unix))]
+impl<'a> Stat<'a> {
+    fn new(corpus: &'a Path) -> Stat<'a> {
+        Stat { corpus }
+    }
+
+    /// Size and modification time (ns) of the file at `rel`.
+    fn size_and_mtime(&mut self, rel: &'a str) -> Option<(u64, u64)> {
+        let meta = std::fs::metadata(self.corpus.join(rel)).ok()?;
+        Some((meta.len(), mtime_ns(&meta)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::index::plan::now_ns;
+    use crate::index::record::{FileRecord, Record};
+
+    /// A corpus of three files in two directories, an hour old, and the
+    /// record a walk made of it just now.
+    fn corpus() -> (tempfile::TempDir, Record) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        for (rel, text) in [
+            ("un.txt", "un"),
+            ("a/deux.md", "deux"),
+            ("a/b/trois.txt", "3"),
+        ] {
+            std::fs::write(root.join(rel), text).unwrap();
+        }
+        let then = SystemTime::now() - Duration::from_secs(3600);
+        for rel in ["un.txt", "a/deux.md", "a/b/trois.txt"] {
+            let f = std::fs::OpenOptions::new().write(true).open(root.join(rel));
+            f.unwrap().set_modified(then).unwrap();
+        }
+        for rel in ["a/b", "a", ""] {
+            let d = std::fs::File::open(root.join(rel)).unwrap();
+            d.set_modified(then).unwrap();
+        }
+        let record = record_of(root);
+        (dir, record)
+    }
+
+    fn record_of(root: &Path) -> Record {
+        let walk = crate::corpus::walk(root, &mut Vec::new()).unwrap();
+        Record {
+            files: walk
+                .files
+                .iter()
+                .map(|f| {
+                    let record = FileRecord {
+                        size: f.size,
+                        mtime_ns: f.mtime_ns,
+                        ..FileRecord::default()
+                    };
+                    (f.rel.clone(), record)
+                })
+                .collect(),
+            dirs: walk.dirs,
+            checked_ns: now_ns(),
+            ..Record::default()
+        }
+    }
+
+    fn check(root: &Path, record: &Record) -> bool {
+        in_step(root, &RecordView::from_record(record))
+    }
+
+    #[test]
+    fn an_untouched_corpus_is_in_step() {
+        let (dir, record) = corpus();
+        assert_eq!(record.dirs.len(), 3);
+        assert!(check(dir.path(), &record));
+    }
+
+    #[test]
+    fn an_edit_in_place_is_seen_though_no_directory_changed() {
+        let (dir, record) = corpus();
+        let dirs = record_of(dir.path()).dirs;
+        std::fs::write(dir.path().join("a/b/trois.txt"), "trois").unwrap();
+        assert_eq!(record_of(dir.path()).dirs, dirs);
+        assert!(!check(dir.path(), &record));
+    }
+
+    #[test]
+    fn new_removed_and_renamed_files_are_seen() {
+        let (dir, record) = corpus();
+        std::fs::write(dir.path().join("a/b/.cache"), "x").unwrap();
+        assert!(!check(dir.path(), &record), "a new entry, even hidden");
+        let (dir, record) = corpus();
+        std::fs::rename(dir.path().join("a/deux.md"), dir.path().join("a/2.md")).unwrap();
+        assert!(!check(dir.path(), &record));
+        let (dir, record) = corpus();
+        std::fs::remove_file(dir.path().join("un.txt")).unwrap();
+        assert!(!check(dir.path(), &record));
+    }
+
+    #[test]
+    fn times_close_to_the_walk_are_not_trusted() {
+        let (dir, mut record) = corpus();
+        let file = &record.files["un.txt"];
+        record.checked_ns = file.mtime_ns + 1_000_000;
+        assert!(!check(dir.path(), &record));
+        let (dir, mut record) = corpus();
+        record.checked_ns = record.dirs["a"] + 1_000_000;
+        record.files.values_mut().for_each(|f| f.mtime_ns += 1);
+        assert!(!check(dir.path(), &record));
+    }
+
+    #[test]
+    fn the_manifest_and_records_without_directories_send_to_a_walk() {
+        let (dir, record) = corpus();
+        std::fs::write(dir.path().join(MANIFEST_FILE), "").unwrap();
+        assert!(!check(dir.path(), &record));
+        let (dir, mut record) = corpus();
+        record.dirs.clear();
+        assert!(!check(dir.path(), &record));
+        let (dir, mut record) = corpus();
+        record.skips = 1;
+        assert!(!check(dir.path(), &record));
+    }
+}

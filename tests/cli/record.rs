@@ -1,0 +1,141 @@
+//! The record file and the quick freshness check: a search trusts
+//! directory and file times only where they can vouch for the content, and
+//! a missing record file is said, not guessed around.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use crate::harness::{assert_contains, docs, Env};
+
+/// Sets the modification time of every file and directory of the corpus
+/// an hour back, as for a corpus left alone since.
+fn age(root: &Path) {
+    let then = SystemTime::now() - Duration::from_secs(3600);
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+                file.set_modified(then).unwrap();
+            }
+        }
+        // Last, since setting a file's time does not touch its directory.
+        std::fs::File::open(&dir)
+            .unwrap()
+            .set_modified(then)
+            .unwrap();
+    }
+}
+
+/// An indexed seed corpus, aged, whose record trusts its times.
+fn settled() -> Env {
+    let env = Env::seed();
+    env.write(
+        "dossiers/notes.md",
+        "# Notes\n\nUne note sur les sanctions économiques.\n",
+    );
+    age(&env.corpus());
+    assert_eq!(env.run(&["index"]).code, 0);
+    let status = env.run(&["status"]);
+    assert_contains(&status.stdout, "index up to date: 6 documents");
+    env
+}
+
+#[test]
+fn edits_that_leave_directories_alone_are_seen() {
+    let env = settled();
+    // Written in place: the directory keeps its time, the file does not.
+    let before = std::fs::metadata(env.corpus()).unwrap().modified().unwrap();
+    std::fs::write(
+        env.corpus().join("dossiers/notes.md"),
+        "# Notes\n\nUne note sur le bouclier antimissile européen.\n",
+    )
+    .unwrap();
+    let after = std::fs::metadata(env.corpus()).unwrap().modified().unwrap();
+    assert_eq!(before, after);
+    let run = env.run(&["--json", "bouclier antimissile", "--doc", "dossiers-notes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "1 changed");
+    assert_eq!(docs(&run.json()), ["dossiers-notes"]);
+}
+
+#[test]
+fn files_added_or_removed_in_subdirectories_are_seen() {
+    let env = settled();
+    env.write(
+        "dossiers/plus/cyber.md",
+        "# Cyber\n\nLa cyberdéfense est une tâche collective de l'Alliance.\n",
+    );
+    let run = env.run(&["--json", "cyberdéfense collective"]);
+    assert_contains(&run.stderr, "1 added");
+    assert_eq!(docs(&run.json())[0], "dossiers-plus-cyber");
+    std::fs::remove_file(env.corpus().join("dossiers/notes.md")).unwrap();
+    let status = env.run(&["status"]);
+    assert_eq!(status.code, 1);
+    assert_contains(&status.stdout, "1 removed");
+}
+
+#[test]
+fn a_change_within_the_same_clock_tick_is_not_missed() {
+    let env = Env::seed();
+    let path = env.corpus().join("tick.md");
+    std::fs::write(&path, "# Tick\n\nUn texte sur la dissuasion nucléaire.\n").unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert_eq!(env.run(&["index"]).code, 0);
+    // Same size, same modification time, other words: what a second
+    // write in the clock tick of the indexing would leave.
+    let time = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::fs::write(&path, "# Tick\n\nUn texte sur la dissuasion biologique.\n").unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), size);
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    file.set_modified(time).unwrap();
+    let run = env.run(&["--json", "dissuasion biologique"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "1 changed");
+    assert_eq!(docs(&run.json())[0], "tick");
+}
+
+#[test]
+fn a_missing_record_file_is_said_and_a_full_rebuild_mends_it() {
+    let env = Env::seed();
+    assert_eq!(env.run(&["index"]).code, 0);
+    for entry in std::fs::read_dir(env.index()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("record-")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let run = env.run(&["Sotchi"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert_contains(&run.stderr, "nrel-search index --full");
+    assert_eq!(env.run(&["index", "--full"]).code, 0);
+    assert_eq!(env.run(&["Sotchi"]).code, 0);
+}
+
+#[test]
+fn one_record_file_is_kept() {
+    let env = settled();
+    env.write("dossiers/autre.md", "# Autre\n\nEncore une note.\n");
+    assert_eq!(env.run(&["index"]).code, 0);
+    env.write("dossiers/troisieme.md", "# Troisième\n\nEt une autre.\n");
+    assert_eq!(env.run(&["index"]).code, 0);
+    let records = std::fs::read_dir(env.index())
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with("record-")
+        })
+        .count();
+    // The current one, and the one before it (for readers that opened
+    // the commit before).
+    assert!(records <= 2, "{records} record files");
+}
