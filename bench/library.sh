@@ -49,7 +49,7 @@ subset() { # N: the first N files of the library, hard-linked
     local dest=$work/library-$1
     if [ ! -f "$dest/.complete" ]; then
         rm -rf "$dest"
-        (cd "$library" && find . -type f \( -name '*.txt' -o -name '*.md' \) | sort | head -n "$1" \
+        (cd "$library" && find . -type f \( -name '*.txt' -o -name '*.md' \) | sort | awk -v n="$1" 'NR <= n' \
             | cpio -pdl --quiet "$dest")
         touch "$dest/.complete"
     fi
@@ -90,7 +90,7 @@ all_median() { # JSON: median over all commands of a run
 s=$(all_median "$results/search.json"); n=$(all_median "$results/norefresh.json"); g=$(all_median "$results/rg.json")
 
 # --- one changed file, and a search right after an edit ----------------------------
-target=$(find "$library" -type f -name '*.md' | sort | head -1)
+target=$(find "$library" -type f -name '*.md' | sort | awk 'NR == 1')
 cp "$target" "$work/library-saved"
 hyperfine -N -w 1 -r 10 \
     --prepare "sh -c 'echo \"Ligne ajoutée \$\$.\" >> $target'" \

@@ -26,6 +26,7 @@ use crate::passage::PassageId;
 pub(super) fn apply(
     index: &SearchIndex,
     writer: &mut IndexWriter,
+    checkpoint_bytes: u64,
     plan: Plan,
     base: &Record,
     previous: Option<&Record>,
@@ -103,36 +104,77 @@ pub(super) fn apply(
         }
     }
 
-    // New and changed files: analysed in parallel.
-    progress.begin(to_analyse.len() as u64);
+    // New and changed files: analysed in parallel, a batch at a time, so
+    // that memory stays bounded; a commit every `checkpoint_bytes` of
+    // sources, so that an interrupted build resumes from there.
+    let total: u64 = to_analyse.iter().map(|(c, _)| c.file.size).sum();
+    progress.begin(to_analyse.len() as u64, total);
     let detector = LangDetector::default();
     let cache = pdf::cache_dir(index.dir());
-    let loaded: Vec<_> = to_analyse
-        .into_par_iter()
-        .map(|(cand, origin)| {
-            let mut warnings = Vec::new();
-            let result = ingest::load(
-                &cand.file,
-                &manifest,
-                &detector,
-                Some(&cache),
-                &mut warnings,
-            );
-            progress.advance();
-            (cand, origin, result, warnings)
-        })
-        .collect();
-    progress.end();
-    for (cand, origin, result, warnings) in loaded {
-        work.report.warnings.extend(warnings);
-        match result {
-            Ok(loaded) => {
-                work.report.extracted += usize::from(loaded.extracted);
-                work.add(&cand, origin, loaded.doc, loaded.hash)?
+    let mut pending = to_analyse.into_iter().peekable();
+    let mut since_checkpoint = 0;
+    while pending.peek().is_some() {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        let limit = checkpoint_bytes.min(BATCH_BYTES);
+        while batch.len() < BATCH_FILES && bytes < limit {
+            let Some(next) = pending.next() else { break };
+            bytes += next.0.file.size;
+            batch.push(next);
+        }
+        since_checkpoint += bytes;
+        let loaded: Vec<_> = batch
+            .into_par_iter()
+            .map(|(cand, origin)| {
+                let mut warnings = Vec::new();
+                let result = ingest::load(
+                    &cand.file,
+                    &manifest,
+                    &detector,
+                    Some(&cache),
+                    &mut warnings,
+                );
+                progress.advance(cand.file.size);
+                (cand, origin, result, warnings)
+            })
+            .collect();
+        for (cand, origin, result, warnings) in loaded {
+            work.report.warnings.extend(warnings);
+            match result {
+                Ok(loaded) => {
+                    work.report.extracted += usize::from(loaded.extracted);
+                    work.add(&cand, origin, loaded.doc, loaded.hash)?
+                }
+                Err(e) => work.keep_failed(&cand, origin, &e),
             }
-            Err(e) => work.keep_failed(&cand, origin, &e),
+        }
+        if since_checkpoint >= checkpoint_bytes && pending.peek().is_some() {
+            since_checkpoint = 0;
+            let mut files = work.files.clone();
+            for (cand, origin) in pending.clone() {
+                let old = match origin {
+                    Origin::Changed(old) | Origin::Renamed(old) => Some(old),
+                    Origin::Added => None,
+                };
+                let kept = work.kept_keys.get(&cand.file.rel);
+                if let Some(entry) = FileRecord::pending(old, kept) {
+                    files.insert(cand.file.rel, entry);
+                }
+            }
+            let partial = Record {
+                files,
+                manifest: manifest.hash.clone(),
+                successors: work.successors.clone(),
+                // No directories: the quick check cannot vouch for a
+                // record that lacks files still to analyse.
+                dirs: BTreeMap::new(),
+                checked_ns,
+                skips: 0,
+            };
+            super::update::commit(&mut *work.writer, index.dir(), &partial)?;
         }
     }
+    progress.end();
     let mut record = Record {
         files: work.files,
         manifest: manifest.hash,
@@ -145,7 +187,15 @@ pub(super) fn apply(
     Ok(record)
 }
 
+/// Files analysed at once: enough to keep the cores busy, few enough to
+/// hold in memory with their passages.
+const BATCH_FILES: usize = 256;
+/// Sources analysed at once, at most (a batch ends with the file that
+/// passes this).
+const BATCH_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Why a file is analysed.
+#[derive(Clone)]
 enum Origin {
     /// It is new.
     Added,

@@ -64,12 +64,12 @@ impl Progress for Announcing<'_> {
     fn announce(&self, message: &str) {
         self.inner.announce(message);
     }
-    fn begin(&self, total: u64) {
+    fn begin(&self, files: u64, bytes: u64) {
         self.inner.announce(&self.message);
-        self.inner.begin(total);
+        self.inner.begin(files, bytes);
     }
-    fn advance(&self) {
-        self.inner.advance();
+    fn advance(&self, bytes: u64) {
+        self.inner.advance(bytes);
     }
     fn end(&self) {
         self.inner.end();

@@ -36,6 +36,28 @@ pub struct FileRecord {
     pub error: Option<String>,
 }
 
+impl FileRecord {
+    /// What an interrupted update records of a file it had still to
+    /// analyse: the file's record as it was, whose passages are still in
+    /// the index, with a size no file has, so that it is analysed again
+    /// first thing; or, when the index has nothing of it, only the key it
+    /// is to keep (no passages, marked as not indexed).
+    pub fn pending(old: Option<FileRecord>, kept_key: Option<&String>) -> Option<FileRecord> {
+        let mut entry = match (old, kept_key) {
+            (Some(old), _) => old,
+            (None, Some(key)) => FileRecord {
+                doc: key.clone(),
+                error: Some("not indexed yet: an update was interrupted".into()),
+                ..FileRecord::default()
+            },
+            (None, None) => return None,
+        };
+        entry.size = u64::MAX;
+        entry.mtime_ns = 0;
+        Some(entry)
+    }
+}
+
 /// The record of an index, as of its last commit.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Record {

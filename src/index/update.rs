@@ -29,6 +29,10 @@ pub struct UpdateOptions {
     pub wait: Option<Duration>,
     /// Indexing threads (0: one per core).
     pub threads: usize,
+    /// Sources analysed between two commits of a long update, so that an
+    /// interrupted one resumes from its last commit (environment:
+    /// `NREL_CHECKPOINT_BYTES`; 64 MiB).
+    pub checkpoint_bytes: u64,
 }
 
 impl Default for UpdateOptions {
@@ -37,6 +41,11 @@ impl Default for UpdateOptions {
             full: false,
             wait: Some(Duration::from_secs(60)),
             threads: 0,
+            checkpoint_bytes: std::env::var("NREL_CHECKPOINT_BYTES")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .filter(|&n| n > 0)
+                .unwrap_or(64 * 1024 * 1024),
         }
     }
 }
@@ -104,10 +113,10 @@ pub trait Progress: Sync {
     /// Something to say once the update has really started (before
     /// [`Progress::begin`]).
     fn announce(&self, _message: &str) {}
-    /// `total` files are about to be analysed.
-    fn begin(&self, _total: u64) {}
-    /// One more file done.
-    fn advance(&self) {}
+    /// `files` files of `bytes` bytes in all are about to be analysed.
+    fn begin(&self, _files: u64, _bytes: u64) {}
+    /// One more file, of `bytes` bytes, done.
+    fn advance(&self, _bytes: u64) {}
     /// All done.
     fn end(&self) {}
 }
@@ -202,6 +211,7 @@ pub fn update(
     let mut record = apply(
         &index,
         &mut writer,
+        options.checkpoint_bytes,
         plan,
         &base,
         previous,
@@ -213,11 +223,7 @@ pub fn update(
     report.passages = record.passages();
     let needs_commit = full || report.changed_anything() || recorded.as_ref() != Some(&record);
     let view = if needs_commit {
-        // The record file first, durably: the commit names it.
-        let name = store::write(dir, &record)?;
-        let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&Payload::new(name.clone()).to_json());
-        commit.commit()?;
+        let name = commit(&mut writer, dir, &record)?;
         report.committed = true;
         RecordView::open(&dir.join(name))?
     } else {
@@ -227,6 +233,19 @@ pub fn update(
     index.committed(view)?;
     report.elapsed = started.elapsed();
     Ok((index, report))
+}
+
+/// Commits what the writer holds with `record`, and returns the name of
+/// the record file. The record file is written first, durably: the commit
+/// names it. Older record files go (a reader that read the commit before
+/// this one opens this one instead).
+pub(super) fn commit(writer: &mut IndexWriter, dir: &Path, record: &Record) -> Result<String> {
+    let name = store::write(dir, record)?;
+    let mut commit = writer.prepare_commit()?;
+    commit.set_payload(&Payload::new(name.clone()).to_json());
+    commit.commit()?;
+    store::remove_others(dir, Some(&name))?;
+    Ok(name)
 }
 
 /// Up to this many files to analyse, one indexing thread with a small

@@ -320,6 +320,71 @@ fn a_killed_run_leaves_the_previous_index_usable() {
 }
 
 #[test]
+fn an_interrupted_build_resumes_where_it_stopped() {
+    let env = big_env(300);
+    let every = ("NREL_CHECKPOINT_BYTES", "200000");
+    let mut child = env
+        .cmd()
+        .env(every.0, every.1)
+        .arg("index")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Until a commit in the middle of the build has landed.
+    let done = loop {
+        std::thread::sleep(Duration::from_millis(20));
+        let status = env.run(&["status"]).stdout;
+        if let Some(counts) = status.trim().strip_prefix("index stale: ") {
+            let unchanged: usize = counts
+                .split(", ")
+                .find_map(|c| c.strip_suffix(" unchanged"))
+                .map_or(0, |n| n.trim().parse().unwrap());
+            if unchanged > 0 {
+                break unchanged;
+            }
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the build ended first");
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // What was committed is searched; the rest is analysed next time, and
+    // only the rest.
+    assert!(!env.hits(&["Sotchi", "--no-refresh"]).is_empty());
+    let run = to_run(
+        env.cmd()
+            .env(every.0, every.1)
+            .arg("index")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let added: usize = run
+        .stdout
+        .split(" added")
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(added > 0 && added <= 305 - done, "{}", run.stdout);
+    assert_contains(&run.stdout, "305 documents");
+    // The same index as a build that was never interrupted.
+    let clean = big_env(300);
+    assert_eq!(clean.run(&["index"]).code, 0);
+    let ids = |env: &Env| {
+        let mut ids: Vec<String> = env
+            .hits(&["Sotchi", "-n", "1000", "--no-refresh"])
+            .iter()
+            .map(|h| field(h, "id").to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&env), ids(&clean));
+}
+
+#[test]
 fn concurrent_index_runs_wait_for_each_other() {
     let env = big_env(100);
     let spawn = || {
