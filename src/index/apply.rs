@@ -20,19 +20,30 @@ use crate::ingest::{self, Document};
 use crate::lang::LangDetector;
 use crate::passage::PassageId;
 
+/// Where an update writes: the index, its writer, and how many bytes of
+/// sources go between two commits.
+pub(super) struct Target<'a> {
+    pub index: &'a SearchIndex,
+    pub writer: &'a mut IndexWriter,
+    pub checkpoint_bytes: u64,
+}
+
 /// Analyses what the plan says, writes the deletions and additions, and
 /// returns the new record. `previous` is the record a full rebuild
 /// replaces: its files keep their keys, so that rebuilding keeps every id.
 pub(super) fn apply(
-    index: &SearchIndex,
-    writer: &mut IndexWriter,
-    checkpoint_bytes: u64,
+    target: Target<'_>,
     plan: Plan,
     base: &Record,
     previous: Option<&Record>,
     progress: &dyn Progress,
     report: &mut UpdateReport,
 ) -> Result<Record> {
+    let Target {
+        index,
+        writer,
+        checkpoint_bytes,
+    } = target;
     report.removed += plan.removed_documents();
     report.unchanged = plan.unchanged_documents();
     let Plan {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use tantivy::IndexWriter;
 
-use super::apply::apply;
+use super::apply::{apply, Target};
 use super::lock::{self, IndexLock};
 use super::plan::plan;
 use super::record::Record;
@@ -208,16 +208,12 @@ pub fn update(
     }
     // Even a record of another version knows which file had which key.
     let previous = recorded.as_ref().filter(|_| full);
-    let mut record = apply(
-        &index,
-        &mut writer,
-        options.checkpoint_bytes,
-        plan,
-        &base,
-        previous,
-        progress,
-        &mut report,
-    )?;
+    let target = Target {
+        index: &index,
+        writer: &mut writer,
+        checkpoint_bytes: options.checkpoint_bytes,
+    };
+    let mut record = apply(target, plan, &base, previous, progress, &mut report)?;
     record.skips = walk_skips;
     report.documents = record.documents();
     report.passages = record.passages();
