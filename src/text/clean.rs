@@ -33,7 +33,7 @@ use super::{footnotes, Metadata};
 
 /// The state of the line-by-line cleaner.
 struct Cleaner<'a> {
-    vocab: Vocabulary,
+    vocab: std::cell::OnceCell<Vocabulary>,
     footnotes: HashSet<u32>,
     blocks: Vec<Block>,
     current: Option<Block>,
@@ -68,7 +68,7 @@ pub fn clean(text: &str, metadata: &Metadata) -> Vec<Block> {
         })
         .collect();
     let mut cleaner = Cleaner {
-        vocab: Vocabulary::of(&lines),
+        vocab: std::cell::OnceCell::new(),
         footnotes: footnotes::calls(&lines),
         is_metadata: metadata.is_metadata,
         blocks: Vec::new(),
@@ -281,7 +281,13 @@ impl Cleaner<'_> {
     fn append(&mut self, text: &str, line: u32) {
         let text = clean_inline(text);
         let join = match &self.current {
-            Some(cur) => self.vocab.join(&cur.text, &text),
+            // The vocabulary decides only at a line-end hyphen: it is
+            // made the first time there is one.
+            Some(cur) if cur.text.trim_end().ends_with('-') => self
+                .vocab
+                .get_or_init(|| Vocabulary::of(self.lines))
+                .join(&cur.text, &text),
+            Some(cur) => Vocabulary::default().join(&cur.text, &text),
             None => {
                 self.start(BlockKind::Paragraph, &text, line);
                 return;

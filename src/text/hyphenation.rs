@@ -33,6 +33,7 @@ pub enum Join {
 }
 
 /// The words and hyphenated compounds a document uses away from line ends.
+#[derive(Debug, Default)]
 pub struct Vocabulary {
     words: HashSet<String>,
     compounds: HashSet<String>,
