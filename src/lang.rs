@@ -137,10 +137,8 @@ impl LangDetector {
     /// words alone; whatlang's trigram statistics, which cost most of an
     /// indexing run, are asked only where the function words leave a doubt.
     pub fn detect(&self, text: &str) -> Option<Detection> {
-        if text.split_whitespace().nth(MIN_WORDS - 1).is_none() {
-            // Too short to be trusted, whatever whatlang would say.
-            return None;
-        }
+        // Too short to be trusted, whatever whatlang would say.
+        text.split_whitespace().nth(MIN_WORDS - 1)?;
         if let Some(lang) = function_word_vote(text) {
             return Some(Detection {
                 lang,
