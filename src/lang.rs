@@ -53,21 +53,92 @@ impl FromStr for Lang {
 }
 
 /// How much of a text whatlang reads.
-const WHATLANG_BYTES: usize = 600;
+const WHATLANG_BYTES: usize = 400;
 
-/// Function words that are French and not English.
-const FRENCH_WORDS: [&str; 36] = [
-    "le", "la", "les", "des", "du", "une", "et", "est", "dans", "pour", "par", "sur", "qui", "que",
-    "avec", "au", "aux", "sont", "ce", "cette", "il", "elle", "ne", "pas", "plus", "où", "leur",
-    "nous", "vous", "été", "être", "entre", "mais", "son", "ses", "ces",
-];
+/// Whether a lowercase word is a French function word that English does
+/// not have.
+fn is_french_word(word: &str) -> bool {
+    matches!(
+        word,
+        "le" | "la"
+            | "les"
+            | "des"
+            | "du"
+            | "une"
+            | "et"
+            | "est"
+            | "dans"
+            | "pour"
+            | "par"
+            | "sur"
+            | "qui"
+            | "que"
+            | "avec"
+            | "au"
+            | "aux"
+            | "sont"
+            | "ce"
+            | "cette"
+            | "il"
+            | "elle"
+            | "ne"
+            | "pas"
+            | "plus"
+            | "où"
+            | "leur"
+            | "nous"
+            | "vous"
+            | "été"
+            | "être"
+            | "entre"
+            | "mais"
+            | "son"
+            | "ses"
+            | "ces"
+    )
+}
 
-/// Function words that are English and not French.
-const ENGLISH_WORDS: [&str; 34] = [
-    "the", "of", "and", "to", "is", "that", "for", "with", "are", "this", "by", "be", "from", "it",
-    "was", "which", "at", "have", "has", "not", "an", "they", "their", "can", "will", "these",
-    "but", "been", "were", "would", "should", "there", "its", "into",
-];
+/// Whether a lowercase word is an English function word that French does
+/// not have.
+fn is_english_word(word: &str) -> bool {
+    matches!(
+        word,
+        "the"
+            | "of"
+            | "and"
+            | "to"
+            | "is"
+            | "that"
+            | "for"
+            | "with"
+            | "are"
+            | "this"
+            | "by"
+            | "be"
+            | "from"
+            | "it"
+            | "was"
+            | "which"
+            | "at"
+            | "have"
+            | "has"
+            | "not"
+            | "an"
+            | "they"
+            | "their"
+            | "can"
+            | "will"
+            | "these"
+            | "but"
+            | "been"
+            | "were"
+            | "would"
+            | "should"
+            | "there"
+            | "its"
+            | "into"
+    )
+}
 
 /// The language the function words of `text` clearly point to: enough of
 /// them (eight words of text, four function words), and four times as many
@@ -82,10 +153,15 @@ fn function_word_vote(text: &str) -> Option<Lang> {
         if word.len() > 6 {
             continue;
         }
-        let lower = word.to_lowercase();
-        if FRENCH_WORDS.contains(&lower.as_str()) {
+        // Lowercase words (most of them) are compared as they are.
+        let lower = if word.chars().all(char::is_lowercase) {
+            std::borrow::Cow::Borrowed(word)
+        } else {
+            std::borrow::Cow::Owned(word.to_lowercase())
+        };
+        if is_french_word(&lower) {
             fr += 1;
-        } else if ENGLISH_WORDS.contains(&lower.as_str()) {
+        } else if is_english_word(&lower) {
             en += 1;
         }
     }
