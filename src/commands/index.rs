@@ -20,6 +20,7 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
         ..UpdateOptions::default()
     };
     let (_, report) = index::update(&dirs.corpus, &dirs.index, &options, &Bar::new())?;
+    report_all(&report.skips);
     report_all(&report.warnings);
     let mut out = io::stdout().lock();
     if let Some(reason) = &report.rebuilt {

@@ -33,6 +33,7 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
         &UpdateOptions::default(),
         &Bar::new(),
     )?;
+    warn_all(&report.skips);
     warn_all(&report.warnings);
     println!(
         "watching {} ({} documents, {} passages); Ctrl-C to stop",
@@ -63,6 +64,7 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
             &NoProgress,
         ) {
             Ok((_, report)) => {
+                warn_all(&report.skips);
                 warn_all(&report.warnings);
                 if report.changed_anything() {
                     println!("index updated: {}", report.summary());

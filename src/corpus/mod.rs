@@ -10,6 +10,7 @@ pub mod key;
 pub mod manifest;
 pub mod meta;
 pub mod pdf;
+pub mod rewalk;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

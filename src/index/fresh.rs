@@ -104,7 +104,7 @@ pub fn open_fresh(
             let (index, mut report) = update(corpus, dir, &UpdateOptions::default(), &announcing)?;
             return Ok(Opening {
                 index,
-                warnings: std::mem::take(&mut report.warnings),
+                warnings: all_warnings(&mut report),
                 freshness: Freshness::Built { why, report },
             });
         }
@@ -116,6 +116,36 @@ pub fn open_fresh(
             warnings: Vec::new(),
         });
     }
+    if refresh && !index.is_read_only() {
+        // The update plans under the index lock, since another process may
+        // have brought the index up to date meanwhile: one walk, not two.
+        let options = UpdateOptions {
+            wait: None,
+            ..UpdateOptions::default()
+        };
+        match update(corpus, dir, &options, progress) {
+            Ok((fresh, mut report)) if report.changed_anything() => {
+                return Ok(Opening {
+                    index: fresh,
+                    warnings: all_warnings(&mut report),
+                    freshness: Freshness::Refreshed(report),
+                })
+            }
+            // Parts of the corpus that could not be read are reported by
+            // `index` and `status`, not by every search.
+            Ok((fresh, report)) => {
+                return Ok(Opening {
+                    index: fresh,
+                    warnings: report.warnings,
+                    freshness: Freshness::UpToDate,
+                })
+            }
+            // Busy: whether what it answers from is stale is for the plan
+            // below to say.
+            Err(Error::IndexBusy(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
     let record = index
         .record()
         .map(RecordView::to_record)
@@ -123,50 +153,37 @@ pub fn open_fresh(
     let record = &record;
     let mut warnings = Vec::new();
     let plan = plan(corpus, record, &mut warnings)?;
-    if plan.is_empty() && !plan.touched(record) {
+    if plan.is_empty() {
         return Ok(Opening {
             index,
             freshness: Freshness::UpToDate,
             warnings,
         });
     }
-    if index.is_read_only() && !plan.is_empty() {
+    if index.is_read_only() {
         warnings.push(Warning::general(format!(
             "the index in {} is read-only here: it cannot be refreshed",
             dir.display()
         )));
     }
-    if !refresh || index.is_read_only() {
-        let freshness = if plan.is_empty() {
-            Freshness::UpToDate
-        } else {
-            Freshness::Stale(plan.summary())
-        };
-        return Ok(Opening {
-            index,
-            freshness,
-            warnings,
-        });
-    }
-    // The update plans again, under the index lock: another process may
-    // have brought the index up to date since this check.
-    let options = UpdateOptions {
-        wait: None,
-        ..UpdateOptions::default()
+    let freshness = if refresh && !index.is_read_only() {
+        Freshness::Busy
+    } else {
+        Freshness::Stale(plan.summary())
     };
-    match update(corpus, dir, &options, progress) {
-        Ok((fresh, mut report)) => Ok(Opening {
-            index: fresh,
-            warnings: std::mem::take(&mut report.warnings),
-            freshness: Freshness::Refreshed(report),
-        }),
-        Err(Error::IndexBusy(_)) => Ok(Opening {
-            index,
-            freshness: Freshness::Busy,
-            warnings,
-        }),
-        Err(e) => Err(e),
-    }
+    Ok(Opening {
+        index,
+        freshness,
+        warnings,
+    })
+}
+
+/// The warnings of an update: the parts of the corpus it could not read,
+/// then the rest.
+fn all_warnings(report: &mut UpdateReport) -> Vec<Warning> {
+    let mut all = std::mem::take(&mut report.skips);
+    all.append(&mut report.warnings);
+    all
 }
 
 /// Whether an index is in step with its corpus.

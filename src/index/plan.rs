@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use crate::corpus::rewalk::{rewalk, Known};
 use crate::corpus::{walk, Manifest, SourceFile};
 use crate::error::{Error, Result, Warning};
 
@@ -176,7 +177,21 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
     let checked_ns = now_ns();
     let mut manifest = Manifest::load(corpus, warnings)?;
     let mut skips = Vec::new();
-    let crate::corpus::Walk { files, dirs } = walk(corpus, &mut skips)?;
+    // The last walk's directories spare reading those that did not change,
+    // unless it could not read some (they are reported again) or some
+    // names were not Unicode.
+    let trusted = |mtime: u64| !is_racy(mtime, record.checked_ns);
+    let lossy = || record.files.keys().any(|p| p.contains('\u{FFFD}'));
+    let crate::corpus::Walk { files, dirs } = if record.skips == 0 && !lossy() {
+        let known = Known {
+            dirs: &record.dirs,
+            files: record.files.keys().map(String::as_str).collect(),
+            trusted: &trusted,
+        };
+        rewalk(corpus, &known, &mut skips)?
+    } else {
+        walk(corpus, &mut skips)?
+    };
     if files.is_empty() {
         return Err(Error::CorpusEmpty(corpus.to_path_buf()));
     }

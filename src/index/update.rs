@@ -84,6 +84,9 @@ pub struct UpdateReport {
     pub elapsed: Duration,
     /// Files skipped, fields ignored.
     pub warnings: Vec<Warning>,
+    /// Parts of the corpus the walk could not read (a broken link, a loop,
+    /// no permission).
+    pub skips: Vec<Warning>,
 }
 
 impl UpdateReport {
@@ -184,7 +187,7 @@ pub fn update(
     let mut plan = plan(corpus, &base, &mut report.warnings)?;
     report.failed = plan.skips.len();
     let walk_skips = plan.skips.len() as u32;
-    report.warnings.append(&mut plan.skips);
+    report.skips = std::mem::take(&mut plan.skips);
     if !full && plan.is_empty() && !plan.touched(&base) {
         // Nothing to write: no writer, no commit.
         report.unchanged = plan.unchanged_documents();
