@@ -29,8 +29,14 @@ pub fn run(dirs: &Dirs) -> Result<ExitCode> {
         Status::UpToDate {
             documents,
             passages,
+            watched,
         } => {
-            println!("index up to date: {documents} documents, {passages} passages");
+            let by = if watched {
+                " (kept in step by a running watch)"
+            } else {
+                ""
+            };
+            println!("index up to date: {documents} documents, {passages} passages{by}");
             true
         }
         Status::Stale(summary) => {

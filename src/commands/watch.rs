@@ -7,8 +7,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use notify::{RecursiveMode, Watcher};
+use std::path::{Path, PathBuf};
 
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use nrel_search::index::vouch::{self, Watch};
 use nrel_search::index::{self, NoProgress, UpdateOptions};
 use nrel_search::{Error, Warning};
 
@@ -18,21 +21,47 @@ use crate::progress::Bar;
 
 pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
     nrel_search::corpus::check_corpus(&dirs.corpus)?;
+    // What this watch knows, for the searches that ask (`vouch`).
+    let watch: &'static Watch = Box::leak(Box::default());
+    // Made now, so that its name is the one the file watcher reports.
+    let _ = std::fs::create_dir_all(&dirs.index);
+    let index_dir = absolute(&dirs.index);
     // Watch first, so that no change made during the first update is missed.
     let (tx, rx) = mpsc::channel();
+    let seen_index = index_dir.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        let _ = tx.send(event);
+        let changed = match &event {
+            Ok(event) => watch.saw(&seen_index, &event.paths, changes_files(event.kind)),
+            Err(_) => true,
+        };
+        if changed {
+            let _ = tx.send(event);
+        }
     })
     .map_err(Error::from)?;
     watcher
-        .watch(&dirs.corpus, RecursiveMode::Recursive)
+        .watch(&absolute(&dirs.corpus), RecursiveMode::Recursive)
         .map_err(Error::from)?;
-    let (_, report) = index::update(
+    let before = watch.changes();
+    let (opened, report) = index::update(
         &dirs.corpus,
         &dirs.index,
         &UpdateOptions::default(),
         &Bar::new(),
     )?;
+    watch.updated(before, opened.record().and_then(|r| r.name()));
+    // Searches ask this watch instead of checking the corpus themselves.
+    let probes = index_dir.join(vouch::PROBES);
+    let served = vouch::serve(watch, &index_dir, &dirs.corpus).and_then(|()| {
+        watcher
+            .watch(&probes, RecursiveMode::NonRecursive)
+            .map_err(std::io::Error::other)
+    });
+    if let Err(e) = served {
+        warn(&Warning::general(format!(
+            "searches will check the corpus themselves: {e}"
+        )));
+    }
     warn_all(&report.skips);
     warn_all(&report.warnings);
     println!(
@@ -57,13 +86,15 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
                 Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
             }
         }
+        let before = watch.changes();
         match index::update(
             &dirs.corpus,
             &dirs.index,
             &UpdateOptions::default(),
             &NoProgress,
         ) {
-            Ok((_, report)) => {
+            Ok((opened, report)) => {
+                watch.updated(before, opened.record().and_then(|r| r.name()));
                 warn_all(&report.skips);
                 warn_all(&report.warnings);
                 if report.changed_anything() {
@@ -74,4 +105,17 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
             Err(e) => eprintln!("nrel-search: error: {e}"),
         }
     }
+}
+
+/// Whether a file watcher's event can change what is indexed (opening or
+/// reading a file cannot).
+fn changes_files(kind: EventKind) -> bool {
+    !matches!(kind, EventKind::Access(_))
+}
+
+/// `path` made absolute, as the file watcher reports paths.
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }

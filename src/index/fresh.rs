@@ -109,7 +109,7 @@ pub fn open_fresh(
             });
         }
     };
-    if index.record().is_some_and(|r| in_step(corpus, r)) {
+    if is_vouched_for(&index, corpus) || index.record().is_some_and(|r| in_step(corpus, r)) {
         return Ok(Opening {
             index,
             freshness: Freshness::UpToDate,
@@ -178,6 +178,15 @@ pub fn open_fresh(
     })
 }
 
+/// Whether a running `watch` vouches that the commit `index` was opened at
+/// is in step with `corpus`.
+fn is_vouched_for(index: &SearchIndex, corpus: &Path) -> bool {
+    let Some(record) = index.record().and_then(RecordView::name) else {
+        return false;
+    };
+    super::vouch::ask(index.dir(), corpus).is_some_and(|vouched| vouched == record)
+}
+
 /// The warnings of an update: the parts of the corpus it could not read,
 /// then the rest.
 fn all_warnings(report: &mut UpdateReport) -> Vec<Warning> {
@@ -199,6 +208,8 @@ pub enum Status {
         documents: usize,
         /// Passages indexed.
         passages: u64,
+        /// Whether a running `watch` said so.
+        watched: bool,
     },
     /// Not in step: what changed.
     Stale(String),
@@ -212,10 +223,12 @@ pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
         Opened::Missing => return Ok((Status::Missing, Vec::new())),
         Opened::Incompatible(reason) => return Ok((Status::Incompatible(reason), Vec::new())),
     };
-    if let Some(view) = index.record().filter(|r| in_step(corpus, r)) {
+    let watched = is_vouched_for(&index, corpus);
+    if let Some(view) = index.record().filter(|r| watched || in_step(corpus, r)) {
         let status = Status::UpToDate {
             documents: view.documents(),
             passages: view.passages(),
+            watched,
         };
         return Ok((status, Vec::new()));
     }
@@ -231,6 +244,7 @@ pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
         Status::UpToDate {
             documents: record.documents(),
             passages: record.passages(),
+            watched: false,
         }
     } else {
         Status::Stale(plan.summary())

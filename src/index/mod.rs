@@ -26,6 +26,7 @@ pub mod record;
 pub mod schema;
 pub mod store;
 mod update;
+pub mod vouch;
 
 use std::path::{Path, PathBuf};
 
@@ -317,6 +318,8 @@ pub(crate) fn check_not_foreign(dir: &Path) -> Result<()> {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let ours = name == LOCK_FILE
+            || name == vouch::SOCKET
+            || name == vouch::PROBES
             || name == ".gitignore"
             || name == "extracted"
             || (name.starts_with(".tantivy-") && name.ends_with(".lock"));

@@ -193,6 +193,8 @@ pub fn remove_others(dir: &Path, keep: Option<&str>) -> Result<()> {
 
 /// A record file, mapped: read only as far as asked.
 pub struct RecordView {
+    /// The file's name, when it is one.
+    name: Option<String>,
     bytes: Bytes,
     files: usize,
     successors: usize,
@@ -268,7 +270,10 @@ impl RecordView {
         // SAFETY: record files are written once under a temporary name and
         // renamed into place; nothing modifies them afterwards.
         let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        RecordView::new(Bytes::Mapped(map)).ok_or_else(|| bad("the record file is damaged"))
+        let mut view =
+            RecordView::new(Bytes::Mapped(map)).ok_or_else(|| bad("the record file is damaged"))?;
+        view.name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        Ok(view)
     }
 
     /// A record held in memory.
@@ -281,6 +286,7 @@ impl RecordView {
             return None;
         }
         let mut view = RecordView {
+            name: None,
             files: 0,
             successors: 0,
             dirs: 0,
@@ -314,6 +320,11 @@ impl RecordView {
             .get(start..start + len as usize)
             .and_then(|b| std::str::from_utf8(b).ok());
         Some(text.unwrap_or(""))
+    }
+
+    /// The name of the record file (none for a record held in memory).
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// Number of files.

@@ -226,7 +226,11 @@ pub fn update(
         report.committed = true;
         RecordView::open(&dir.join(name))?
     } else {
-        RecordView::from_record(&record)
+        // The record as committed, whose file names it.
+        match index.record.take() {
+            Some(view) => view,
+            None => RecordView::from_record(&record),
+        }
     };
     writer.wait_merging_threads()?;
     index.committed(view)?;

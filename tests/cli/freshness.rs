@@ -449,6 +449,55 @@ fn watch_updates_the_index_when_files_change() {
 }
 
 #[test]
+fn a_running_watch_vouches_for_the_index_and_never_for_a_change_it_missed() {
+    let env = Env::seed();
+    let mut child = env
+        .cmd()
+        .args(["watch", "--debounce", "300"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx.recv_timeout(Duration::from_secs(60));
+    let vouched = env.run(&["status"]);
+    // Edits, each searched for at once: found, whether the watch had
+    // updated the index yet or the search had to.
+    let mut missed = Vec::new();
+    for i in 0..5 {
+        let word = format!("zorglubien{i}");
+        env.write(
+            &format!("veille-{i}.md"),
+            format!("# Veille\n\nLe mot {word} est nouveau.\n"),
+        );
+        let run = env.run(&["--json", &word]);
+        if run.code != 0 && !run.stderr.contains("another process is updating") {
+            missed.push(format!("{word}: {}", run.stderr));
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let unvouched = env.run(&["status"]);
+    assert!(first.expect("watch said nothing").starts_with("watching "));
+    assert_contains(&vouched.stdout, "(kept in step by a running watch)");
+    assert!(missed.is_empty(), "{missed:?}");
+    // Killed, it vouches no more (its socket is left, and refused).
+    assert!(
+        !unvouched.stdout.contains("kept in step"),
+        "{}",
+        unvouched.stdout
+    );
+}
+
+#[test]
 fn an_index_from_another_version_is_rebuilt() {
     let env = Env::seed();
     assert_eq!(env.run(&["index"]).code, 0);
