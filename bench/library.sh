@@ -10,8 +10,11 @@
 # searches beside ripgrep over the same files, the full build beside
 # tantivy-py indexing the same text with a French analyzer
 # (bench/peers/tantivy_index.py). The freshness check alone is timed at
-# 1,000 and 5,000 files of the same corpus and at its whole size.
+# 1,000 and 5,000 files of the same corpus and at its whole size. Then a
+# corpus of 1 GB (the library seven times over, hard-linked): full build,
+# peak memory, an interrupted build resumed, searches.
 set -euo pipefail
+trap 'echo "bench/library.sh: failed at line $LINENO" >&2' ERR
 cd "$(dirname "$0")/.."
 root=$PWD
 work=$root/bench/work
@@ -89,6 +92,18 @@ all_median() { # JSON: median over all commands of a run
 }
 s=$(all_median "$results/search.json"); n=$(all_median "$results/norefresh.json"); g=$(all_median "$results/rg.json")
 
+# With a running watch, searches ask it instead of checking the corpus.
+with_watch() { # NAME COMMAND...: hyperfine while a watch runs
+    local name=$1; shift
+    "$bin" watch > "$work/watch.out" 2>&1 &
+    local watcher=$!
+    for _ in $(seq 100); do grep -q '^watching' "$work/watch.out" && break; sleep 0.2; done
+    hyperfine -N -w 3 -r 20 -i --export-json "$results/$name.json" "$@" >/dev/null
+    kill "$watcher"; wait "$watcher" 2>/dev/null || true
+}
+with_watch watched "${search[@]}"
+w=$(all_median "$results/watched.json")
+
 # --- one changed file, and a search right after an edit ----------------------------
 target=$(find "$library" -type f -name '*.md' | sort | awk 'NR == 1')
 cp "$target" "$work/library-saved"
@@ -114,6 +129,30 @@ b=$(median_ms "$results/build.json" 0); p=$(median_ms "$results/build.json" 1)
 one=$(median_ms "$results/one-change.json")
 summary=$("$bin" status 2>/dev/null || true)
 
+# --- 1 GB -------------------------------------------------------------------------
+giga=$work/giga-corpus
+if [ ! -f "$giga/.complete" ]; then
+    rm -rf "$giga"; mkdir -p "$giga"
+    for i in 1 2 3 4 5 6 7; do cp -al "$library" "$giga/copy-$i"; done
+    touch "$giga/.complete"
+fi
+export NREL_CORPUS=$giga NREL_INDEX=$work/giga-index
+sleep 4
+rm -rf "$NREL_INDEX"
+/usr/bin/time -o "$work/giga-build.time" -f '%e %M' "$bin" index >/dev/null 2>&1
+read -r giga_s giga_kb < "$work/giga-build.time"
+giga_size=$(du -sm "$NREL_INDEX" | cut -f1)
+# Interrupted at half its time, then resumed.
+rm -rf "$NREL_INDEX"
+half=$(python3 -c "print(float('$giga_s') / 2)")
+timeout -s KILL "$half" "$bin" index >/dev/null 2>&1 || true
+/usr/bin/time -o "$work/giga-resume.time" -f '%e' "$bin" index > "$work/giga-resume.out" 2>/dev/null
+resumed="$(grep -m1 ' added' "$work/giga-resume.out" | sed 's/ (.*//'), $(cat "$work/giga-resume.time") s"
+hyperfine -N -w 3 -r 20 -i --export-json "$results/giga-search.json" "${search[@]}" >/dev/null
+hyperfine -N -w 3 -r 20 --export-json "$results/giga-status.json" "$bin status" >/dev/null
+with_watch giga-watched "${search[@]}"
+giga_files=$(files "$giga"); giga_mb=$(( $(bytes "$giga") / 1000000 ))
+
 cat <<TABLE
 Measured $(date -I) with \`bash bench/library.sh\` on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $(files "$library") files, $(( $(bytes "$library") / 1000000 )) MB of text ($summary). Whole processes, index in the page cache; each figure beside its peer from the same run.
 
@@ -121,6 +160,7 @@ Measured $(date -I) with \`bash bench/library.sh\` on $(grep -m1 'model name' /p
 | --- | --- | --- | --- |
 | search, 5 queries (freshness checked) | $s ms median | \`rg -i -l -F\`: $g ms | $(ratio "$g" "$s")× faster than rg |
 | search, \`--no-refresh\` (the check still runs, to warn) | $n ms median | | $(ratio "$g" "$n")× faster than rg |
+| search while \`watch\` runs (it vouches for the index) | $w ms median | | $(ratio "$g" "$w")× faster than rg |
 | \`status\` | $(med "$results/status.json") | | |
 | \`show ID\` | $(med "$results/show.json") | | |
 | one file changed, \`index\` | $(med "$results/one-change.json") | | $(python3 -c "print('%.2f' % (100 * $one / $b))") % of a full build |
@@ -134,4 +174,14 @@ The freshness check alone (\`status\`, nothing changed), by corpus size:
 | files | \`status\` |
 | --- | --- |
 $(printf '%s\n' "${check_rows[@]}")
+
+On $giga_files files, $giga_mb MB of text (the library seven times over):
+
+| measure | nrel-search |
+| --- | --- |
+| full build, one run | $giga_s s, peak memory $(( giga_kb / 1024 )) MB, index $giga_size MB |
+| killed at half that time, then \`index\` | $resumed |
+| search, 5 queries (freshness checked) | $(all_median "$results/giga-search.json") ms median |
+| \`status\` | $(med "$results/giga-status.json") |
+| search while \`watch\` runs | $(all_median "$results/giga-watched.json") ms median |
 TABLE
