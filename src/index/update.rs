@@ -197,7 +197,8 @@ pub fn update(
         return Ok((index, report));
     }
     let work = plan.added.len() + plan.changed.len() + plan.renamed.len();
-    let mut writer = open_writer(&index, options, full || work > SMALL_UPDATE)?;
+    let large = full || work > SMALL_UPDATE;
+    let mut writer = open_writer(&index, options, large)?;
     // What an interrupted update left behind: tantivy writes a segment's
     // deletes under the next commit's number before that commit lands, and
     // a retry of the same update would find the file there.
@@ -234,6 +235,15 @@ pub fn update(
     };
     writer.wait_merging_threads()?;
     index.committed(view)?;
+    if large {
+        // The segments a rebuild or merges replaced: removed now rather
+        // than by the next update. This process still tracks them, so
+        // another handle on the index, which knows only the last commit,
+        // collects them.
+        let fresh = tantivy::Index::open_in_dir(dir)?;
+        let collector: IndexWriter = fresh.writer_with_num_threads(1, WRITER_MEMORY_MIN)?;
+        collector.garbage_collect_files().wait()?;
+    }
     report.elapsed = started.elapsed();
     Ok((index, report))
 }
