@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
+use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use nrel_search::index::vouch::{self, Watch};
@@ -32,7 +33,11 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let changed = match &event {
             Ok(event) => watch.saw(&seen_index, &event.paths, changes_files(event.kind)),
-            Err(_) => true,
+            Err(e) => {
+                // Events may be missing from now on.
+                watch.blind(format!("the file watcher failed ({e})"));
+                true
+            }
         };
         if changed {
             let _ = tx.send(event);
@@ -49,17 +54,24 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
         &UpdateOptions::default(),
         &Bar::new(),
     )?;
-    watch.updated(before, opened.record().and_then(|r| r.name()));
+    let root = identity(&dirs.corpus);
+    vouch_unless_blind(watch, &dirs.corpus, root, before, &opened);
     // Searches ask this watch instead of checking the corpus themselves.
     let probes = index_dir.join(vouch::PROBES);
-    let served = vouch::serve(watch, &index_dir, &dirs.corpus).and_then(|()| {
-        watcher
-            .watch(&probes, RecursiveMode::NonRecursive)
-            .map_err(std::io::Error::other)
-    });
+    let served = std::fs::create_dir_all(&probes)
+        .and_then(|()| {
+            watcher
+                .watch(&probes, RecursiveMode::NonRecursive)
+                .map_err(std::io::Error::other)
+        })
+        .and_then(|()| vouch::serve(watch, &index_dir, &dirs.corpus));
     if let Err(e) = served {
         warn(&Warning::general(format!(
             "searches will check the corpus themselves: {e}"
+        )));
+    } else if let Some(why) = watch.blind_why() {
+        warn(&Warning::general(format!(
+            "searches will check the corpus themselves: {why}"
         )));
     }
     warn_all(&report.skips);
@@ -94,7 +106,7 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
             &NoProgress,
         ) {
             Ok((opened, report)) => {
-                watch.updated(before, opened.record().and_then(|r| r.name()));
+                vouch_unless_blind(watch, &dirs.corpus, root, before, &opened);
                 warn_all(&report.skips);
                 warn_all(&report.warnings);
                 if report.changed_anything() {
@@ -108,9 +120,54 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
 }
 
 /// Whether a file watcher's event can change what is indexed (opening or
-/// reading a file cannot).
+/// reading a file cannot; closing it after writing can).
 fn changes_files(kind: EventKind) -> bool {
     !matches!(kind, EventKind::Access(_))
+        || matches!(
+            kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+        )
+}
+
+/// After an update that began when `before` changes had been seen: the
+/// watch vouches for its commit, unless it cannot see every change — the
+/// corpus directory is not the one it watches any more, or the corpus
+/// holds symbolic links (their targets change without an event here).
+fn vouch_unless_blind(
+    watch: &Watch,
+    corpus: &Path,
+    root: Option<(u64, u64)>,
+    before: u64,
+    opened: &index::SearchIndex,
+) {
+    if identity(corpus) != root {
+        watch.blind("the corpus directory was replaced".into());
+    } else if has_links(corpus) {
+        watch.blind("the corpus holds symbolic links".into());
+    }
+    watch.updated(before, opened.record().and_then(|r| r.name()));
+}
+
+/// Device and inode of a directory.
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().map(|_| (0, 0))
+}
+
+/// Whether the corpus (hidden entries left out, as indexing does) holds a
+/// symbolic link.
+fn has_links(corpus: &Path) -> bool {
+    walkdir::WalkDir::new(corpus)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+        .any(|e| e.path_is_symlink())
 }
 
 /// `path` made absolute, as the file watcher reports paths.

@@ -21,12 +21,30 @@ pub struct Known<'a> {
 }
 
 /// Walks the corpus, reading again only the directories that changed since
-/// `known` was walked. Without known directories, a full walk.
+/// `known` was walked. Without known directories, or where a full walk
+/// would see something else (a new link to a directory, which may loop; a
+/// name that is not Unicode), a full walk.
 pub fn rewalk(corpus: &Path, known: &Known<'_>, warnings: &mut Vec<Warning>) -> Result<Walk> {
     if known.dirs.is_empty() {
         return walk(corpus, warnings);
     }
     super::check_corpus(corpus)?;
+    let mut said = Vec::new();
+    match rewalk_known(corpus, known, &mut said)? {
+        Some(walked) => {
+            warnings.append(&mut said);
+            Ok(walked)
+        }
+        None => walk(corpus, warnings),
+    }
+}
+
+/// The rewalk proper; `None` where a full walk is needed.
+fn rewalk_known(
+    corpus: &Path,
+    known: &Known<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<Walk>> {
     let mut by_dir: HashMap<&str, Vec<&str>> = HashMap::new();
     for rel in &known.files {
         let dir = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
@@ -41,10 +59,19 @@ pub fn rewalk(corpus: &Path, known: &Known<'_>, warnings: &mut Vec<Warning>) -> 
         }
     };
     for (dir, &mtime) in known.dirs {
-        let Ok(meta) = std::fs::metadata(abs(dir)) else {
+        let meta = match std::fs::metadata(abs(dir)) {
+            Ok(meta) => meta,
             // Gone, with its files.
-            continue;
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => continue,
+            Err(e) => {
+                warnings.push(Warning::file(abs(dir), format!("skipped: {e}")).as_error());
+                continue;
+            }
         };
+        if !meta.is_dir() {
+            continue;
+        }
         let now = mtime_ns(&meta);
         if now == mtime && (known.trusted)(mtime) {
             out.dirs.insert(dir.clone(), now);
@@ -65,7 +92,9 @@ pub fn rewalk(corpus: &Path, known: &Known<'_>, warnings: &mut Vec<Warning>) -> 
         };
         out.dirs.insert(dir.clone(), now);
         for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                return Ok(None);
+            };
             if name.starts_with('.') {
                 continue;
             }
@@ -75,10 +104,24 @@ pub fn rewalk(corpus: &Path, known: &Known<'_>, warnings: &mut Vec<Warning>) -> 
                 format!("{dir}/{name}")
             };
             let entry_path = entry.path();
-            if entry_path.is_dir() {
+            let link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            let target = std::fs::metadata(&entry_path);
+            if link && target.is_err() {
+                // A broken link, reported as a full walk reports it.
+                if let Err(e) = target {
+                    warnings.push(Warning::file(&entry_path, format!("skipped: {e}")).as_error());
+                }
+                continue;
+            }
+            if target.is_ok_and(|m| m.is_dir()) {
                 if !known.dirs.contains_key(&rel) {
+                    if link {
+                        return Ok(None);
+                    }
                     // New: walked whole.
-                    let mut sub = walk(&entry_path, warnings)?;
+                    let Ok(mut sub) = walk(&entry_path, warnings) else {
+                        continue;
+                    };
                     for file in &mut sub.files {
                         file.rel = format!("{rel}/{}", file.rel);
                     }
@@ -101,7 +144,7 @@ pub fn rewalk(corpus: &Path, known: &Known<'_>, warnings: &mut Vec<Warning>) -> 
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.files.dedup_by(|a, b| a.rel == b.rel);
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// The file at `rel`, statted; `None` when it is gone (or reported, when
@@ -191,5 +234,31 @@ mod tests {
             rels(&again),
             ["w/d.txt", "x/b.md", "x/e.txt", "x/n/m/f.txt", "x/y/c.txt"]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_seen_as_a_full_walk_sees_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("x")).unwrap();
+        std::fs::write(root.join("x/a.txt"), "a").unwrap();
+        age(&root.join("x"));
+        age(root);
+        let first = walk(root, &mut Vec::new()).unwrap();
+        let mut said = Vec::new();
+        let known = Known {
+            dirs: &first.dirs,
+            files: first.files.iter().map(|f| f.rel.as_str()).collect(),
+            trusted: &|_| true,
+        };
+        // A link back up (a loop), and a broken link.
+        std::os::unix::fs::symlink("..", root.join("x/up")).unwrap();
+        std::os::unix::fs::symlink("nowhere.txt", root.join("x/broken.txt")).unwrap();
+        let again = rewalk(root, &known, &mut said).unwrap();
+        let mut full_said = Vec::new();
+        let full = walk(root, &mut full_said).unwrap();
+        assert_eq!(rels(&again), rels(&full));
+        assert_eq!(said.len(), full_said.len(), "{said:?} {full_said:?}");
     }
 }

@@ -9,7 +9,7 @@ use tantivy::{IndexWriter, Term};
 
 use super::lineage::{self, succeed};
 use super::plan::{hash_file, Candidate, Plan};
-use super::record::{FileRecord, Record};
+use super::record::{FileRecord, Record, PENDING};
 use super::schema::encode;
 use super::update::{Progress, UpdateReport};
 use super::SearchIndex;
@@ -279,6 +279,11 @@ impl Apply<'_> {
         mut doc: Document,
         hash: String,
     ) -> Result<()> {
+        // The key a rebuild that was interrupted keeps for this file.
+        let pending_key = match &origin {
+            Origin::Changed(old) if old.hash == PENDING => Some(old.doc.clone()),
+            _ => None,
+        };
         match &origin {
             Origin::Changed(old) | Origin::Renamed(old) => {
                 if matches!(origin, Origin::Changed(_)) {
@@ -295,8 +300,13 @@ impl Apply<'_> {
             }
             Origin::Added => self.report.added += 1,
         }
-        let key = match self.kept_keys.get(&cand.file.rel) {
-            Some(kept) if is_variant(kept, &doc.meta.doc) => kept.clone(),
+        let key = match (self.kept_keys.get(&cand.file.rel), pending_key) {
+            (Some(kept), _) if is_variant(kept, &doc.meta.doc) => kept.clone(),
+            (None, Some(kept))
+                if is_variant(&kept, &doc.meta.doc) && self.keys.insert(kept.clone()) =>
+            {
+                kept
+            }
             _ => unique_key(doc.meta.doc.clone(), &mut self.keys),
         };
         if key != doc.meta.doc {

@@ -149,6 +149,7 @@ pub fn open_fresh(
     let record = index
         .record()
         .map(RecordView::to_record)
+        .transpose()?
         .unwrap_or_default();
     let record = &record;
     let mut warnings = Vec::new();
@@ -235,6 +236,7 @@ pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
     let record = index
         .record()
         .map(RecordView::to_record)
+        .transpose()?
         .unwrap_or_default();
     let record = &record;
     let mut warnings = Vec::new();

@@ -23,6 +23,7 @@ pub mod plan;
 mod quick;
 mod read_only;
 pub mod record;
+mod salvage;
 pub mod schema;
 pub mod store;
 mod update;
@@ -96,7 +97,8 @@ impl SearchIndex {
     }
 
     /// Opens the last commit of the index in `dir`: the inner error is a
-    /// record file that went away meanwhile.
+    /// commit that moved on meanwhile (its record file gone, or the reader
+    /// opened on a later commit than the record read).
     fn open_commit(dir: &Path, read_only: bool) -> Result<std::result::Result<Opened, Error>> {
         let opened = if read_only {
             read_only::ReadOnlyDirectory::open(dir).and_then(Index::open)
@@ -115,10 +117,9 @@ impl SearchIndex {
                 "it was built by another version of nrel-search".into(),
             )));
         }
-        let payload = index
-            .load_metas()
-            .ok()
-            .and_then(|metas| Payload::parse(metas.payload.as_deref()));
+        let metas = index.load_metas().ok();
+        let opstamp = metas.as_ref().map(|m| m.opstamp);
+        let payload = metas.and_then(|metas| Payload::parse(metas.payload.as_deref()));
         let name = match payload {
             None => {
                 return Ok(Ok(Opened::Incompatible(
@@ -145,6 +146,13 @@ impl SearchIndex {
             Err(e) => return Err(e),
         };
         let mut opened = SearchIndex::from_index(dir, index)?;
+        // The reader read the commit again: the same one, or try again.
+        if opened.index.load_metas().ok().map(|m| m.opstamp) != opstamp {
+            return Ok(Err(Error::BadIndex {
+                path: dir.to_path_buf(),
+                message: "it changes faster than it can be read; try again".into(),
+            }));
+        }
         opened.read_only = read_only;
         opened.record = Some(record);
         Ok(Ok(Opened::Ready(Box::new(opened))))
@@ -222,7 +230,7 @@ impl SearchIndex {
     /// Whether a document has this key.
     pub fn has_document(&self, doc: &str) -> bool {
         self.record()
-            .is_some_and(|r| r.files().any(|f| f.doc == doc))
+            .is_some_and(|r| r.files().any(|f| f.doc == doc && f.error.is_none()))
     }
 
     /// Re-reads the index after this process committed `record`.

@@ -1,7 +1,10 @@
 //! Comparing the corpus with what the index holds: which files are new,
-//! changed, renamed, removed. This is also the freshness check a search
-//! runs first, so it stays cheap: it stats every file and hashes only those
-//! whose size or modification time differ from the record.
+//! changed, renamed, removed — what an update applies, and what a search
+//! reports when the quick check ([`super::quick`]) could not vouch. It
+//! reads again only the directories whose time changed
+//! ([`crate::corpus::rewalk`]), stats the files, and hashes only those
+//! whose size or modification time differ from the record or are too
+//! close to the last walk to be trusted.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -10,7 +13,7 @@ use crate::corpus::rewalk::{rewalk, Known};
 use crate::corpus::{walk, Manifest, SourceFile};
 use crate::error::{Error, Result, Warning};
 
-use super::record::{is_racy, FileRecord, Record};
+use super::record::{is_racy, FileRecord, Record, UNREAD_MANIFEST};
 
 /// What has to be done to bring the index in step with the corpus.
 #[derive(Debug, Default)]
@@ -120,10 +123,6 @@ pub(crate) fn counts(
     format!("{added} added, {changed} changed, {renamed}{removed} removed, {unchanged} unchanged")
 }
 
-/// The manifest-entry hash of a file analysed while the manifest could not
-/// be read: once it can, the file is analysed again with its entry.
-const UNREAD_MANIFEST: &str = "unread";
-
 /// Hash of a manifest entry as it applies to a file ("" without one).
 pub fn meta_hash(manifest: &Manifest, rel: &str) -> String {
     manifest.get(rel).map_or_else(String::new, |entry| {
@@ -181,7 +180,10 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
     // unless it could not read some (they are reported again) or some
     // names were not Unicode.
     let trusted = |mtime: u64| !is_racy(mtime, record.checked_ns);
-    let lossy = || record.files.keys().any(|p| p.contains('\u{FFFD}'));
+    let lossy = || {
+        let replaced = |p: &String| p.contains('\u{FFFD}');
+        record.files.keys().any(replaced) || record.dirs.keys().any(replaced)
+    };
     let crate::corpus::Walk { files, dirs } = if record.skips == 0 && !lossy() {
         let known = Known {
             dirs: &record.dirs,

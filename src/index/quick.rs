@@ -7,7 +7,8 @@
 //! it is enough to stat those files for a change of size or
 //! time. Nothing is read but the manifest. Any doubt — a directory or
 //! file changed, a time too close to the walk that recorded it to be
-//! trusted ([`is_racy`]), a file waiting for an extraction tool, a record
+//! trusted ([`is_racy`]), a file waiting for an extraction tool that is now
+//! installed, a record
 //! without directories, parts of the corpus the walk could not read (to be
 //! reported again) — answers "not known to be in step", and the
 //! caller plans with a full walk.
@@ -15,6 +16,7 @@
 use std::path::Path;
 
 use super::apply::MISSING_TOOL;
+use super::plan::tools_available;
 use super::record::is_racy;
 use super::store::RecordView;
 use crate::corpus::{mtime_ns, MANIFEST_FILE};
@@ -46,15 +48,20 @@ pub fn in_step(corpus: &Path, record: &RecordView) -> bool {
         let mut stat = Stat::new(corpus);
         range.into_iter().all(|i| {
             let f = record.file(i);
-            f.hash != MISSING_TOOL
-                && !is_racy(f.mtime_ns, checked)
-                && stat.size_and_mtime(f.path) == Some((f.size, f.mtime_ns))
+            let retry = f.hash == MISSING_TOOL && tools_available();
+            let doubted = is_racy(f.mtime_ns, checked);
+            !retry && !doubted && stat.size_and_mtime(f.path) == Some((f.size, f.mtime_ns))
         })
     };
     // One thread: a second one was measured no faster (the stats contend
     // in the kernel).
     stands(0..files)
 }
+
+/// Directories held open at once by the check (well under the usual limit
+/// of open files).
+#[cfg(unix)]
+const MAX_OPEN_DIRS: usize = 64;
 
 /// Stats files of the corpus relative to their directory, opened once:
 /// the kernel resolves one name instead of the whole path.
@@ -80,6 +87,11 @@ impl<'a> Stat<'a> {
         use rustix::fs::{AtFlags, Mode, OFlags};
         let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
         let corpus = self.corpus;
+        if self.dirs.len() >= MAX_OPEN_DIRS && !self.dirs.contains_key(dir) {
+            // Files come in path order: the directories left behind are
+            // rarely needed again.
+            self.dirs.clear();
+        }
         let fd = self.dirs.entry(dir).or_insert_with(|| {
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
             rustix::fs::open(corpus.join(dir), flags, Mode::empty()).ok()

@@ -47,6 +47,7 @@ impl FileRecord {
             (Some(old), _) => old,
             (None, Some(key)) => FileRecord {
                 doc: key.clone(),
+                hash: PENDING.into(),
                 error: Some("not indexed yet: an update was interrupted".into()),
                 ..FileRecord::default()
             },
@@ -54,6 +55,8 @@ impl FileRecord {
         };
         entry.size = u64::MAX;
         entry.mtime_ns = 0;
+        // Its manifest entry is looked up again.
+        entry.meta_hash = UNREAD_MANIFEST.into();
         Some(entry)
     }
 }
@@ -78,6 +81,14 @@ pub struct Record {
     /// some, every check walks, to report them.
     pub skips: u32,
 }
+
+/// The recorded hash of a file an interrupted rebuild had still to analyse
+/// (only its key is known).
+pub const PENDING: &str = "pending";
+
+/// The manifest-entry hash of a file analysed while the manifest could not
+/// be read (or not analysed yet): once it can, its entry is looked up.
+pub const UNREAD_MANIFEST: &str = "unread";
 
 /// How close to the walk a modification time must be for the record to
 /// doubt it: a file or directory changed again within the same clock tick

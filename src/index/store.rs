@@ -12,7 +12,8 @@
 //!
 //! ```text
 //! header   magic "nrelrec1", then u32 files, successors, dirs, documents,
-//!          u64 passages, u64 checked_ns, str manifest, u32 skips, u32 0
+//!          u64 passages, u64 checked_ns, str manifest, u32 skips,
+//!          u32 length of the strings
 //! files    64 bytes each: str path, doc, hash, meta_hash, error,
 //!          u64 size, u64 mtime_ns, u32 passages, u32 padding
 //! succ.    16 bytes each: str old id, str new id
@@ -125,7 +126,7 @@ pub fn encode(record: &Record) -> Vec<u8> {
     out.extend_from_slice(&record.checked_ns.to_le_bytes());
     heap.put(&mut out, record.manifest.as_deref());
     out.extend_from_slice(&record.skips.to_le_bytes());
-    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&(heap.bytes.len() as u32).to_le_bytes());
     debug_assert_eq!(out.len(), HEADER);
     out.extend_from_slice(&files);
     out.extend_from_slice(&successors);
@@ -162,15 +163,15 @@ pub fn write(dir: &Path, record: &Record) -> Result<String> {
     let bytes = encode(record);
     let name = format!("{PREFIX}{}.bin", crate::fingerprint::short(&bytes, 16));
     let path = dir.join(&name);
-    if path.exists() {
-        return Ok(name);
+    if !path.exists() {
+        let tmp = dir.join(format!(".tmp-{name}"));
+        let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        file.write_all(&bytes).map_err(|e| Error::io(&tmp, e))?;
+        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
     }
-    let tmp = dir.join(format!(".tmp-{name}"));
-    let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    file.write_all(&bytes).map_err(|e| Error::io(&tmp, e))?;
-    file.sync_all().map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-    // The rename itself must survive a crash before the commit names it.
+    // The name itself must survive a crash before the commit names it
+    // (also when a killed run wrote the file but did not get here).
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
@@ -193,8 +194,8 @@ pub fn remove_others(dir: &Path, keep: Option<&str>) -> Result<()> {
 
 /// A record file, mapped: read only as far as asked.
 pub struct RecordView {
-    /// The file's name, when it is one.
-    name: Option<String>,
+    /// The file, when it is one.
+    path: Option<std::path::PathBuf>,
     bytes: Bytes,
     files: usize,
     successors: usize,
@@ -272,7 +273,7 @@ impl RecordView {
         let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
         let mut view =
             RecordView::new(Bytes::Mapped(map)).ok_or_else(|| bad("the record file is damaged"))?;
-        view.name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        view.path = Some(path.to_path_buf());
         Ok(view)
     }
 
@@ -286,7 +287,7 @@ impl RecordView {
             return None;
         }
         let mut view = RecordView {
-            name: None,
+            path: None,
             files: 0,
             successors: 0,
             dirs: 0,
@@ -297,7 +298,8 @@ impl RecordView {
         view.successors = view.u32_at(12) as usize;
         view.dirs = view.u32_at(16) as usize;
         view.heap = HEADER + view.files * FILE_ENTRY + (view.successors + view.dirs) * PAIR_ENTRY;
-        (view.heap <= view.bytes.len()).then_some(view)
+        let strings = view.u32_at(52) as usize;
+        (view.heap + strings == view.bytes.len()).then_some(view)
     }
 
     fn u32_at(&self, at: usize) -> u32 {
@@ -324,7 +326,7 @@ impl RecordView {
 
     /// The name of the record file (none for a record held in memory).
     pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+        self.path.as_deref()?.file_name()?.to_str()
     }
 
     /// Number of files.
@@ -411,8 +413,24 @@ impl RecordView {
         })
     }
 
-    /// The whole record, owned (for an update).
-    pub fn to_record(&self) -> Record {
+    /// The whole record, owned (for an update), once its content is
+    /// checked against the hash its name carries.
+    pub fn to_record(&self) -> Result<Record> {
+        if let (Some(path), Some(name)) = (&self.path, self.name()) {
+            let hash = crate::fingerprint::short(&self.bytes, 16);
+            if name != format!("{PREFIX}{hash}.bin") {
+                return Err(Error::BadIndex {
+                    path: path.clone(),
+                    message:
+                        "the record file is damaged; rebuild it with `nrel-search index --full`"
+                            .into(),
+                });
+            }
+        }
+        Ok(self.record())
+    }
+
+    fn record(&self) -> Record {
         let base = HEADER + self.files * FILE_ENTRY;
         let successors = (0..self.successors)
             .filter_map(|i| {
@@ -497,7 +515,7 @@ mod tests {
     fn a_record_reads_back_whole() {
         let record = sample();
         let view = RecordView::from_record(&record);
-        assert_eq!(view.to_record(), record);
+        assert_eq!(view.to_record().unwrap(), record);
         assert_eq!(view.len(), 3);
         assert_eq!(view.documents(), 2);
         assert_eq!(view.passages(), 9);
@@ -531,10 +549,12 @@ mod tests {
         let mut wrong = bytes.clone();
         wrong[0] = b'X';
         assert!(RecordView::new(Bytes::Owned(wrong)).is_none());
-        // A heap cut short: entries read as empty strings, no panic.
+        // Strings cut short, or more bytes than said.
         let cut = bytes.len() - 30;
-        let view = RecordView::new(Bytes::Owned(bytes[..cut].to_vec())).unwrap();
-        assert_eq!(view.files().count(), 3);
+        assert!(RecordView::new(Bytes::Owned(bytes[..cut].to_vec())).is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(RecordView::new(Bytes::Owned(longer)).is_none());
     }
 
     #[test]
@@ -565,6 +585,14 @@ mod tests {
         remove_others(dir.path(), Some(&second)).unwrap();
         assert!(!dir.path().join(&name).exists());
         let view = RecordView::open(&dir.path().join(&second)).unwrap();
-        assert_eq!(view.to_record(), other);
+        assert_eq!(view.to_record().unwrap(), other);
+        // A byte changed: refused when read whole.
+        let path = dir.path().join(&second);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let damaged = RecordView::open(&path).unwrap();
+        assert!(matches!(damaged.to_record(), Err(Error::BadIndex { .. })));
     }
 }

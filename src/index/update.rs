@@ -1,7 +1,8 @@
 //! Bringing the index in step with the corpus: only new and changed files
 //! are analysed, removed files' passages are deleted by term, renamed files
-//! keep their analysed passages; everything lands in one commit whose
-//! payload is the new record.
+//! keep their analysed passages; it lands in a commit whose payload names
+//! the new record file (a long update commits on the way, every
+//! `checkpoint_bytes` of sources, with a partial record).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -141,6 +142,8 @@ pub fn update(
     crate::corpus::check_corpus(corpus)?;
     // One update at a time: the others wait here (or give up).
     let _lock = IndexLock::acquire(dir, options.wait)?;
+    // What an index that is rebuilt knew of keys and successors.
+    let mut salvaged = None;
     let mut index = match SearchIndex::open(dir) {
         Ok(Opened::Ready(index)) => *index,
         Ok(Opened::Missing) => {
@@ -149,6 +152,7 @@ pub fn update(
         }
         Ok(Opened::Incompatible(reason)) => {
             report.rebuilt = Some(reason);
+            salvaged = super::salvage::record(dir);
             SearchIndex::create(dir)?
         }
         Err(Error::BadIndex { .. }) if options.full && dir.join(super::META_FILE).exists() => {
@@ -167,15 +171,23 @@ pub fn update(
             return Ok((index, report));
         }
     }
-    let recorded = index.record().map(RecordView::to_record);
+    let recorded = match index.record().map(RecordView::to_record).transpose() {
+        Ok(recorded) => recorded,
+        // A damaged record: what `--full` is for.
+        Err(Error::BadIndex { .. }) if options.full => None,
+        Err(e) => return Err(e),
+    };
     let full = options.full || recorded.is_none();
     if full && report.rebuilt.is_none() {
         report.rebuilt = Some("full rebuild requested".into());
     }
+    // The record a rebuild replaces: its own, or what could be read of an
+    // index another version built.
+    let previous = recorded.clone().or(salvaged).filter(|_| full);
     let base = if full {
         Record {
             // Old ids stay resolvable across rebuilds.
-            successors: recorded
+            successors: previous
                 .as_ref()
                 .map(|r| r.successors.clone())
                 .unwrap_or_default(),
@@ -210,8 +222,8 @@ pub fn update(
     if full {
         writer.delete_all_documents()?;
     }
-    // Even a record of another version knows which file had which key.
-    let previous = recorded.as_ref().filter(|_| full);
+    // Files keep their keys, so that a rebuild keeps every id.
+    let previous = previous.as_ref();
     let target = Target {
         index: &index,
         writer: &mut writer,
@@ -257,7 +269,8 @@ pub(super) fn commit(writer: &mut IndexWriter, dir: &Path, record: &Record) -> R
     let mut commit = writer.prepare_commit()?;
     commit.set_payload(&Payload::new(name.clone()).to_json());
     commit.commit()?;
-    store::remove_others(dir, Some(&name))?;
+    // Best effort: the commit has landed; a file left over goes next time.
+    let _ = store::remove_others(dir, Some(&name));
     Ok(name)
 }
 

@@ -45,6 +45,10 @@ struct State {
     record: Option<String>,
     /// Probes seen and not yet answered.
     probes: HashSet<String>,
+    /// Why the watcher cannot vouch any more, if it cannot (its file
+    /// watcher failed, the corpus holds links to elsewhere, the corpus
+    /// directory was replaced).
+    blind: Option<String>,
 }
 
 impl Watch {
@@ -59,7 +63,8 @@ impl Watch {
         let mut changed = false;
         for path in paths {
             if path.parent() == Some(probes.as_path()) {
-                if let Some(name) = path.file_name() {
+                // Created (a removed probe is gone).
+                if let Some(name) = path.file_name().filter(|_| path.exists()) {
                     state.probes.insert(name.to_string_lossy().into_owned());
                     probed = true;
                 }
@@ -80,6 +85,19 @@ impl Watch {
         changed
     }
 
+    /// The watcher can no longer vouch for the index, for this reason.
+    pub fn blind(&self, why: String) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.in_step = false;
+        state.blind.get_or_insert(why);
+    }
+
+    /// Why the watcher cannot vouch, if it cannot.
+    pub fn blind_why(&self) -> Option<String> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.blind.clone()
+    }
+
     /// The number of changes seen so far, to pass to [`Watch::updated`].
     pub fn changes(&self) -> u64 {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).changes
@@ -89,7 +107,7 @@ impl Watch {
     /// the index is in step unless something changed since.
     pub fn updated(&self, changes: u64, record: Option<&str>) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.changes == changes && record.is_some() {
+        if state.changes == changes && record.is_some() && state.blind.is_none() {
             state.in_step = true;
             state.record = record.map(str::to_owned);
         }
@@ -105,7 +123,7 @@ impl Watch {
         if !state.probes.remove(name) {
             return "no-probe\n".into();
         }
-        match (&state.record, state.in_step) {
+        match (&state.record, state.in_step && state.blind.is_none()) {
             (Some(record), true) => format!("in-step {record} {}\n", corpus.display()),
             _ => "changing\n".into(),
         }
@@ -210,12 +228,16 @@ mod tests {
     use super::*;
 
     fn probe(watch: &Watch, index: &Path, name: &str) {
-        watch.saw(index, &[index.join(PROBES).join(name)], true);
+        let path = index.join(PROBES).join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "").unwrap();
+        watch.saw(index, &[path], true);
     }
 
     #[test]
     fn it_vouches_only_after_an_update_with_no_change_since() {
-        let (index, corpus) = (Path::new("/i"), Path::new("/c"));
+        let dir = tempfile::tempdir().unwrap();
+        let (index, corpus) = (dir.path(), Path::new("/c"));
         let watch = Watch::default();
         probe(&watch, index, "1");
         assert_eq!(watch.answer("1", corpus), "changing\n", "no update yet");
@@ -233,14 +255,23 @@ mod tests {
         watch.updated(before, Some("record-b.bin"));
         probe(&watch, index, "4");
         assert_eq!(watch.answer("4", corpus), "changing\n");
+        // Blind, it never vouches again.
+        let before = watch.changes();
+        watch.updated(before, Some("record-c.bin"));
+        watch.blind("the file watcher failed".into());
+        watch.updated(before, Some("record-c.bin"));
+        probe(&watch, index, "5");
+        assert_eq!(watch.answer("5", corpus), "changing\n");
     }
 
     #[test]
     fn probes_reads_and_lost_events_are_told_apart() {
-        let index = Path::new("/i");
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path();
         let watch = Watch::default();
         watch.updated(0, Some("record-a.bin"));
         assert!(!watch.saw(index, &[index.join(PROBES).join("p")], true));
+        assert!(!watch.state.lock().unwrap().probes.contains("p"), "gone");
         assert!(
             !watch.saw(index, &[PathBuf::from("/c/a.txt")], false),
             "a read"

@@ -33,9 +33,10 @@ pub fn filters(index: &SearchIndex, options: &SearchOptions) -> Result<Vec<Box<d
         )));
     }
     if let Some(doc) = &options.doc {
-        let known = index
-            .record()
-            .is_some_and(|r| r.files().any(|f| f.path == doc || f.doc == *doc));
+        let known = index.record().is_some_and(|r| {
+            r.files()
+                .any(|f| f.error.is_none() && (f.path == doc || f.doc == *doc))
+        });
         if !known {
             return Err(Error::InvalidFilter {
                 filter: "doc",

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use crate::harness::{assert_contains, docs, Env};
+use crate::harness::{assert_contains, docs, field, Env};
 
 /// Sets the modification time of every file and directory of the corpus
 /// an hour back, as for a corpus left alone since.
@@ -138,4 +138,34 @@ fn one_record_file_is_kept() {
     // The current one, and the one before it (for readers that opened
     // the commit before).
     assert!(records <= 2, "{records} record files");
+}
+
+#[test]
+fn keys_and_successors_survive_an_upgrade_from_the_json_record() {
+    let env = Env::seed();
+    assert_eq!(env.run(&["index"]).code, 0);
+    let hit = env.hits(&["Sotchi"]).remove(0);
+    let (rel, doc, id) = (field(&hit, "path"), field(&hit, "doc"), field(&hit, "id"));
+    // The index as the version that kept its record in JSON left it: this
+    // file had the key `DOC-2`, and a passage that changed had a successor.
+    let kept = format!("{doc}-2");
+    let old = format!("{doc}:0ld0ld");
+    let payload = serde_json::json!({
+        "format": 2,
+        "analysis": 1,
+        "files": {rel: {"size": 0, "mtime_ns": 0, "hash": "", "meta_hash": "", "key": kept, "passages": 1}},
+        "retired": {old.clone(): format!("{kept}:{}", id.split_once(':').unwrap().1)},
+    });
+    let meta_path = env.index().join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["payload"] = serde_json::Value::String(payload.to_string());
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+
+    let run = env.run(&["--json", "Sotchi"]);
+    assert_contains(&run.stderr, "rebuilding the index");
+    assert_eq!(run.json()[0]["doc"], kept.as_str());
+    let shown = env.run(&["show", &old]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert_contains(&shown.stderr, &format!("passage {old} no longer exists"));
 }
