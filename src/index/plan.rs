@@ -1,6 +1,6 @@
 //! Comparing the corpus with what the index holds: which files are new,
 //! changed, renamed, removed — what an update applies, and what a search
-//! reports when the quick check ([`super::quick`]) could not vouch. It
+//! reports when the quick check (`quick.rs`) could not vouch. It
 //! reads again only the directories whose time changed
 //! ([`crate::corpus::rewalk`]), stats the files, and hashes only those
 //! whose size or modification time differ from the record or are too
