@@ -45,7 +45,8 @@ median_ms() { # JSON [INDEX]
 ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
 peak_mb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", $1/1024}'; }
 files() { find "$1" -type f \( -name '*.txt' -o -name '*.md' \) | wc -l; }
-bytes() { find "$1" -type f \( -name '*.txt' -o -name '*.md' \) -print0 | du -cb --files0-from=- | tail -1 | cut -f1; }
+# Hard links counted each time (the 1 GB corpus is the library linked seven times).
+bytes() { find "$1" -type f \( -name '*.txt' -o -name '*.md' \) -print0 | du -cbl --files0-from=- | tail -1 | cut -f1; }
 
 # --- the freshness check alone, by size ----------------------------------------
 subset() { # N: the first N files of the library, hard-linked
