@@ -157,8 +157,8 @@ impl Heap {
     }
 }
 
-/// Writes `record` durably into `dir` and returns its file name. A file of
-/// that name is already that record.
+/// Writes `record` into `dir` (its content synced to disk) and returns its
+/// file name. A file of that name is already that record.
 pub fn write(dir: &Path, record: &Record) -> Result<String> {
     let bytes = encode(record);
     let name = format!("{PREFIX}{}.bin", crate::fingerprint::short(&bytes, 16));
@@ -170,11 +170,9 @@ pub fn write(dir: &Path, record: &Record) -> Result<String> {
         file.sync_all().map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
     }
-    // The name itself must survive a crash before the commit names it
-    // (also when a killed run wrote the file but did not get here).
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
+    // Its name becomes durable with the commit's: tantivy syncs this
+    // directory after renaming `meta.json` into place, and a directory's
+    // sync keeps every entry renamed into it before.
     Ok(name)
 }
 
