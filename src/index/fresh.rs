@@ -146,12 +146,7 @@ pub fn open_fresh(
             Err(e) => return Err(e),
         }
     }
-    let record = index
-        .record()
-        .map(RecordView::to_record)
-        .transpose()?
-        .unwrap_or_default();
-    let record = &record;
+    let record = &recorded(&index)?;
     let mut warnings = Vec::new();
     let plan = plan(corpus, record, &mut warnings)?;
     if plan.is_empty() {
@@ -186,6 +181,16 @@ fn is_vouched_for(index: &SearchIndex, corpus: &Path) -> bool {
         return false;
     };
     super::vouch::ask(index.dir(), corpus).is_some_and(|vouched| vouched == record)
+}
+
+/// The record of the commit `index` was opened at, read whole (empty when
+/// there is none).
+fn recorded(index: &SearchIndex) -> Result<super::Record> {
+    Ok(index
+        .record()
+        .map(RecordView::to_record)
+        .transpose()?
+        .unwrap_or_default())
 }
 
 /// The warnings of an update: the parts of the corpus it could not read,
@@ -233,12 +238,7 @@ pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
         };
         return Ok((status, Vec::new()));
     }
-    let record = index
-        .record()
-        .map(RecordView::to_record)
-        .transpose()?
-        .unwrap_or_default();
-    let record = &record;
+    let record = &recorded(&index)?;
     let mut warnings = Vec::new();
     let mut plan = plan(corpus, record, &mut warnings)?;
     warnings.append(&mut plan.skips);

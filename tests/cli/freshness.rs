@@ -411,18 +411,17 @@ fn concurrent_index_runs_wait_for_each_other() {
     assert!(writer.wait().unwrap().success());
 }
 
-#[test]
-fn watch_updates_the_index_when_files_change() {
-    let env = Env::seed();
+/// `watch` started with this debounce (ms), and its lines as they come:
+/// read on a thread, so that a silent watcher fails a test instead of
+/// hanging it.
+fn watch(env: &Env, debounce: &str) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
     let mut child = env
         .cmd()
-        .args(["watch", "--debounce", "100"])
+        .args(["watch", "--debounce", debounce])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Read its lines on a thread, so that a silent watcher fails the test
-    // instead of hanging it.
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -432,6 +431,13 @@ fn watch_updates_the_index_when_files_change() {
             }
         }
     });
+    (child, rx)
+}
+
+#[test]
+fn watch_updates_the_index_when_files_change() {
+    let env = Env::seed();
+    let (mut child, rx) = watch(&env, "100");
     let wait = Duration::from_secs(60);
     let first = rx.recv_timeout(wait);
     env.write("veille.md", "# Veille\n\nLe zeppelin surveille la mer Baltique et les exercices navals de la flotte russe en 2021.\n");
@@ -451,22 +457,7 @@ fn watch_updates_the_index_when_files_change() {
 #[test]
 fn a_running_watch_vouches_for_the_index_and_never_for_a_change_it_missed() {
     let env = Env::seed();
-    let mut child = env
-        .cmd()
-        .args(["watch", "--debounce", "300"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap_or_default()).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, rx) = watch(&env, "300");
     let first = rx.recv_timeout(Duration::from_secs(60));
     let vouched = env.run(&["status"]);
     // Edits, each searched for at once: found, whether the watch had
