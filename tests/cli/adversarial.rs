@@ -647,16 +647,7 @@ fn hostile_queries() {
             ));
         }
     }
-    eprintln!(
-        "hostile_queries: {:.1} s in all",
-        started.elapsed().as_secs_f64()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} problems:\n- {}",
-        failures.len(),
-        failures.join("\n- ")
-    );
+    report("hostile_queries", started, &failures);
 }
 
 /// Timings in `index` output ("(0.06 s)") made comparable.
@@ -747,10 +738,16 @@ fn global_options_before_or_after_the_subcommand() {
             }
         }
     }
-    eprintln!(
-        "global_options_before_or_after_the_subcommand: {:.1} s in all",
-        started.elapsed().as_secs_f64()
+    report(
+        "global_options_before_or_after_the_subcommand",
+        started,
+        &failures,
     );
+}
+
+/// Says how long a sweep took, and fails with every problem it found.
+fn report(name: &str, started: Instant, failures: &[String]) {
+    eprintln!("{name}: {:.1} s in all", started.elapsed().as_secs_f64());
     assert!(
         failures.is_empty(),
         "{} problems:\n- {}",
