@@ -32,6 +32,12 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
     let seen_index = index_dir.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let changed = match &event {
+            Ok(event) if event.need_rescan() || event.paths.is_empty() => {
+                // The queue overflowed: events were lost, the watches of
+                // new directories among them.
+                watch.blind("the file watcher lost events".into());
+                true
+            }
             Ok(event) => watch.saw(&seen_index, &event.paths, changes_files(event.kind)),
             Err(e) => {
                 // Events may be missing from now on.
@@ -44,6 +50,8 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
         }
     })
     .map_err(Error::from)?;
+    // The directory watched: if another takes its name, events stop.
+    let root = identity(&dirs.corpus);
     watcher
         .watch(&absolute(&dirs.corpus), RecursiveMode::Recursive)
         .map_err(Error::from)?;
@@ -54,7 +62,6 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
         &UpdateOptions::default(),
         &Bar::new(),
     )?;
-    let root = identity(&dirs.corpus);
     vouch_unless_blind(watch, &dirs.corpus, root, before, &opened);
     // Searches ask this watch instead of checking the corpus themselves.
     let probes = index_dir.join(vouch::PROBES);
@@ -167,7 +174,7 @@ fn has_links(corpus: &Path) -> bool {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
         .flatten()
-        .any(|e| e.path_is_symlink())
+        .any(|e| e.depth() > 0 && e.path_is_symlink())
 }
 
 /// `path` made absolute, as the file watcher reports paths.

@@ -114,8 +114,12 @@ fn rewalk_known(
                 continue;
             }
             if target.is_ok_and(|m| m.is_dir()) {
+                if link {
+                    // May loop back up: a full walk sees to it.
+                    return Ok(None);
+                }
                 if !known.dirs.contains_key(&rel) {
-                    if link {
+                    if holds_links(&entry_path) {
                         return Ok(None);
                     }
                     // New: walked whole.
@@ -145,6 +149,14 @@ fn rewalk_known(
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.files.dedup_by(|a, b| a.rel == b.rel);
     Ok(Some(out))
+}
+
+/// Whether a directory holds a symbolic link anywhere below it.
+fn holds_links(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .any(|e| e.depth() > 0 && e.path_is_symlink())
 }
 
 /// The file at `rel`, statted; `None` when it is gone (or reported, when

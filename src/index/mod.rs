@@ -230,7 +230,7 @@ impl SearchIndex {
     /// Whether a document has this key.
     pub fn has_document(&self, doc: &str) -> bool {
         self.record()
-            .is_some_and(|r| r.files().any(|f| f.doc == doc && f.error.is_none()))
+            .is_some_and(|r| r.files().any(|f| f.doc == doc && f.hash != record::PENDING))
     }
 
     /// Re-reads the index after this process committed `record`.

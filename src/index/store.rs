@@ -170,20 +170,19 @@ pub fn write(dir: &Path, record: &Record) -> Result<String> {
         file.sync_all().map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
     }
-    // Its name becomes durable with the commit's: tantivy syncs this
-    // directory after renaming `meta.json` into place, and a directory's
-    // sync keeps every entry renamed into it before.
+    // Its name becomes durable before the commit names it: tantivy syncs
+    // this directory before it writes the new `meta.json`.
     Ok(name)
 }
 
-/// Removes the record files of `dir` other than `keep` (the lock is held:
-/// no other process writes one).
-pub fn remove_others(dir: &Path, keep: Option<&str>) -> Result<()> {
+/// Removes the record files of `dir` other than those in `keep` (the lock
+/// is held: no other process writes one).
+pub fn remove_others(dir: &Path, keep: &[&str]) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with(PREFIX) && name.ends_with(".bin") && Some(name.as_ref()) != keep {
+        if name.starts_with(PREFIX) && name.ends_with(".bin") && !keep.contains(&name.as_ref()) {
             std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
         }
     }
@@ -580,7 +579,7 @@ mod tests {
         other.checked_ns = 1;
         let second = write(dir.path(), &other).unwrap();
         assert_ne!(second, name);
-        remove_others(dir.path(), Some(&second)).unwrap();
+        remove_others(dir.path(), &[&second]).unwrap();
         assert!(!dir.path().join(&name).exists());
         let view = RecordView::open(&dir.path().join(&second)).unwrap();
         assert_eq!(view.to_record().unwrap(), other);

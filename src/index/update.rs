@@ -12,7 +12,7 @@ use tantivy::IndexWriter;
 use super::apply::{apply, Target};
 use super::lock::{self, IndexLock};
 use super::plan::plan;
-use super::record::Record;
+use super::record::{FileRecord, Record};
 use super::store::{self, Payload, RecordView};
 use super::{Opened, SearchIndex};
 use crate::error::{Error, Result, Warning};
@@ -157,10 +157,32 @@ pub fn update(
         }
         Err(Error::BadIndex { .. }) if options.full && dir.join(super::META_FILE).exists() => {
             report.rebuilt = Some("the old index could not be read".into());
+            salvaged = super::salvage::record(dir);
             SearchIndex::create(dir)?
         }
         Err(e) => return Err(e),
     };
+    if let Some(old) = &salvaged {
+        // What was salvaged is committed at once, as a rebuild interrupted
+        // before its start: if this one is interrupted too, the next keeps
+        // the keys and successors all the same.
+        let pending = Record {
+            files: old
+                .files
+                .iter()
+                .filter(|(_, f)| !f.doc.is_empty())
+                .filter_map(|(rel, f)| {
+                    Some((rel.clone(), FileRecord::pending(None, Some(&f.doc))?))
+                })
+                .collect(),
+            successors: old.successors.clone(),
+            ..Record::default()
+        };
+        let mut writer = lock::writer(&index, 1, WRITER_MEMORY_MIN, options.wait)?;
+        let name = commit(&mut writer, dir, &pending)?;
+        drop(writer);
+        index.committed(RecordView::open(&dir.join(name))?)?;
+    }
     if !options.full && report.rebuilt.is_none() {
         if let Some(view) = index.record().filter(|r| super::quick::in_step(corpus, r)) {
             // In step, as far as the directories and files tell: no walk.
@@ -177,13 +199,13 @@ pub fn update(
         Err(Error::BadIndex { .. }) if options.full => None,
         Err(e) => return Err(e),
     };
-    let full = options.full || recorded.is_none();
+    let full = options.full || recorded.is_none() || salvaged.is_some();
     if full && report.rebuilt.is_none() {
         report.rebuilt = Some("full rebuild requested".into());
     }
     // The record a rebuild replaces: its own, or what could be read of an
     // index another version built.
-    let previous = recorded.clone().or(salvaged).filter(|_| full);
+    let previous = recorded.clone().or(salvaged.clone()).filter(|_| full);
     let base = if full {
         Record {
             // Old ids stay resolvable across rebuilds.
@@ -216,8 +238,6 @@ pub fn update(
     // a retry of the same update would find the file there.
     let metas = index.index().load_metas()?;
     remove_uncommitted_files(dir, metas.opstamp)?;
-    let current = Payload::parse(metas.payload.as_deref()).and_then(|p| p.record);
-    store::remove_others(dir, current.as_deref())?;
     writer.garbage_collect_files().wait()?;
     if full {
         writer.delete_all_documents()?;
@@ -252,9 +272,12 @@ pub fn update(
         // than by the next update. This process still tracks them, so
         // another handle on the index, which knows only the last commit,
         // collects them.
-        let fresh = tantivy::Index::open_in_dir(dir)?;
-        let collector: IndexWriter = fresh.writer_with_num_threads(1, WRITER_MEMORY_MIN)?;
-        collector.garbage_collect_files().wait()?;
+        // Best effort: the commit has landed.
+        let collected = tantivy::Index::open_in_dir(dir).and_then(|fresh| {
+            let collector: IndexWriter = fresh.writer_with_num_threads(1, WRITER_MEMORY_MIN)?;
+            collector.garbage_collect_files().wait()
+        });
+        drop(collected);
     }
     report.elapsed = started.elapsed();
     Ok((index, report))
@@ -262,15 +285,25 @@ pub fn update(
 
 /// Commits what the writer holds with `record`, and returns the name of
 /// the record file. The record file is written first, durably: the commit
-/// names it. Older record files go (a reader that read the commit before
-/// this one opens this one instead).
+/// names it. The record of the commit before stays until the next commit
+/// (whose directory sync makes this commit's `meta.json` durable first);
+/// older ones and those of commits that never landed go. A reader that read
+/// a commit whose record went opens the newer one instead.
 pub(super) fn commit(writer: &mut IndexWriter, dir: &Path, record: &Record) -> Result<String> {
+    let previous = std::fs::read_to_string(dir.join(super::META_FILE))
+        .ok()
+        .and_then(|meta| serde_json::from_str::<serde_json::Value>(&meta).ok())
+        .and_then(|meta| Payload::parse(meta.get("payload")?.as_str()))
+        .and_then(|payload| payload.record);
     let name = store::write(dir, record)?;
     let mut commit = writer.prepare_commit()?;
     commit.set_payload(&Payload::new(name.clone()).to_json());
     commit.commit()?;
     // Best effort: the commit has landed; a file left over goes next time.
-    let _ = store::remove_others(dir, Some(&name));
+    let keep: Vec<&str> = std::iter::once(name.as_str())
+        .chain(previous.as_deref())
+        .collect();
+    let _ = store::remove_others(dir, &keep);
     Ok(name)
 }
 

@@ -10,6 +10,7 @@ use tantivy::Term;
 use super::SearchOptions;
 use crate::analysis::{keyword_analyzer, tokens};
 use crate::error::{Error, Result};
+use crate::index::record::PENDING;
 use crate::index::SearchIndex;
 
 /// The filters of a search, checked against the index.
@@ -35,7 +36,7 @@ pub fn filters(index: &SearchIndex, options: &SearchOptions) -> Result<Vec<Box<d
     if let Some(doc) = &options.doc {
         let known = index.record().is_some_and(|r| {
             r.files()
-                .any(|f| f.error.is_none() && (f.path == doc || f.doc == *doc))
+                .any(|f| f.hash != PENDING && (f.path == doc || f.doc == *doc))
         });
         if !known {
             return Err(Error::InvalidFilter {
