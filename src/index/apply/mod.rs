@@ -1,0 +1,208 @@
+//! Applying a plan: the new and changed files analysed in parallel, their
+//! passages written, removed files' passages deleted by term, renamed files'
+//! passages carried over from the index, and the new record assembled.
+
+mod work;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use tantivy::IndexWriter;
+
+use super::lineage;
+use super::plan::{Candidate, Plan};
+use super::record::{FileRecord, Record};
+use super::update::{Progress, UpdateReport};
+use super::SearchIndex;
+use crate::corpus::pdf;
+use crate::error::Result;
+use crate::ingest;
+use crate::lang::LangDetector;
+
+pub(crate) use work::MISSING_TOOL;
+use work::{Apply, Origin};
+
+/// Where an update writes: the index, its writer, and how many bytes of
+/// sources go between two commits.
+pub(super) struct Target<'a> {
+    pub index: &'a SearchIndex,
+    pub writer: &'a mut IndexWriter,
+    pub checkpoint_bytes: u64,
+}
+
+/// Analyses what the plan says, writes the deletions and additions, and
+/// returns the new record. `previous` is the record a full rebuild
+/// replaces: its files keep their keys, so that rebuilding keeps every id.
+pub(super) fn apply(
+    target: Target<'_>,
+    plan: Plan,
+    base: &Record,
+    previous: Option<&Record>,
+    progress: &dyn Progress,
+    report: &mut UpdateReport,
+) -> Result<Record> {
+    let Target {
+        index,
+        writer,
+        checkpoint_bytes,
+    } = target;
+    report.removed += plan.removed_documents();
+    report.unchanged = plan.unchanged_documents();
+    let Plan {
+        added,
+        changed,
+        removed,
+        renamed,
+        unchanged,
+        manifest,
+        dirs,
+        checked_ns,
+        ..
+    } = plan;
+    let kept_keys: BTreeMap<String, String> = previous
+        .map(|p| {
+            added
+                .iter()
+                .filter_map(|c| p.files.get(&c.file.rel).map(|f| (c.file.rel.clone(), f)))
+                .filter(|(_, f)| !f.doc.is_empty())
+                .map(|(rel, f)| (rel, f.doc.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut work = Apply {
+        index,
+        writer,
+        keys: unchanged
+            .values()
+            .map(|f| f.doc.clone())
+            .chain(kept_keys.values().cloned())
+            .collect(),
+        files: unchanged,
+        successors: base.successors.clone(),
+        kept_keys,
+        report,
+    };
+
+    // Changed files come first, so that they keep their keys before new
+    // files are given theirs; their keys are reserved for them.
+    let mut to_analyse: Vec<(Candidate, Origin)> = changed
+        .into_iter()
+        .map(|c| {
+            let old = base.files.get(&c.file.rel).cloned();
+            (c, old.map_or(Origin::Added, Origin::Changed))
+        })
+        .collect();
+    for (_, origin) in &to_analyse {
+        if let Origin::Changed(old) = origin {
+            work.keys.insert(old.doc.clone());
+        }
+    }
+    // Renames: passages read back from the index, no analysis, unless the
+    // manifest says something else of the new path.
+    let mut moved = Vec::new();
+    for (old_rel, old, cand) in renamed {
+        if cand.meta_hash == old.meta_hash {
+            moved.push((old_rel, old, cand));
+        } else {
+            to_analyse.push((cand, Origin::Renamed(old)));
+        }
+    }
+    to_analyse.extend(added.into_iter().map(|c| (c, Origin::Added)));
+    for (_, old) in &removed {
+        work.delete(&old.doc);
+    }
+    for (old_rel, old, cand) in moved {
+        if let Err(old) = work.keep_moved(&old_rel, old, &cand)? {
+            to_analyse.push((cand, Origin::Renamed(old)));
+        }
+    }
+
+    // New and changed files: analysed in parallel, a batch at a time, so
+    // that memory stays bounded; a commit every `checkpoint_bytes` of
+    // sources, so that an interrupted build resumes from there.
+    let total: u64 = to_analyse.iter().map(|(c, _)| c.file.size).sum();
+    progress.begin(to_analyse.len() as u64, total);
+    let detector = LangDetector::default();
+    let cache = pdf::cache_dir(index.dir());
+    let mut pending = to_analyse.into_iter().peekable();
+    let mut since_checkpoint = 0;
+    while pending.peek().is_some() {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        let limit = checkpoint_bytes.min(BATCH_BYTES);
+        while batch.len() < BATCH_FILES && bytes < limit {
+            let Some(next) = pending.next() else { break };
+            bytes += next.0.file.size;
+            batch.push(next);
+        }
+        since_checkpoint += bytes;
+        let loaded: Vec<_> = batch
+            .into_par_iter()
+            .map(|(cand, origin)| {
+                let mut warnings = Vec::new();
+                let result = ingest::load(
+                    &cand.file,
+                    &manifest,
+                    &detector,
+                    Some(&cache),
+                    &mut warnings,
+                );
+                progress.advance(cand.file.size);
+                (cand, origin, result, warnings)
+            })
+            .collect();
+        for (cand, origin, result, warnings) in loaded {
+            work.report.warnings.extend(warnings);
+            match result {
+                Ok(loaded) => {
+                    work.report.extracted += usize::from(loaded.extracted);
+                    work.add(&cand, origin, loaded.doc, loaded.hash)?
+                }
+                Err(e) => work.keep_failed(&cand, origin, &e),
+            }
+        }
+        if since_checkpoint >= checkpoint_bytes && pending.peek().is_some() {
+            since_checkpoint = 0;
+            let mut files = work.files.clone();
+            for (cand, origin) in pending.clone() {
+                let old = match origin {
+                    Origin::Changed(old) | Origin::Renamed(old) => Some(old),
+                    Origin::Added => None,
+                };
+                let kept = work.kept_keys.get(&cand.file.rel);
+                if let Some(entry) = FileRecord::pending(old, kept) {
+                    files.insert(cand.file.rel, entry);
+                }
+            }
+            let partial = Record {
+                files,
+                manifest: manifest.hash.clone(),
+                successors: work.successors.clone(),
+                // No directories: the quick check cannot vouch for a
+                // record that lacks files still to analyse.
+                dirs: BTreeMap::new(),
+                checked_ns,
+                skips: 0,
+            };
+            super::update::commit(&mut *work.writer, index.dir(), &partial)?;
+        }
+    }
+    progress.end();
+    let mut record = Record {
+        files: work.files,
+        manifest: manifest.hash,
+        successors: work.successors,
+        dirs,
+        checked_ns,
+        skips: 0,
+    };
+    lineage::bound(&mut record);
+    Ok(record)
+}
+
+/// Files analysed at once: enough to keep the cores busy, few enough to
+/// hold in memory with their passages.
+const BATCH_FILES: usize = 256;
+/// Sources analysed at once, at most (a batch ends with the file that
+/// passes this).
+const BATCH_BYTES: u64 = 16 * 1024 * 1024;
