@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 2 ] || { echo "usage: bash bench/compare.sh OLD_BINARY NEW_BINARY" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 
 outputs() { # BINARY DIR
     local bin=$1 out=$2 i=0 id
@@ -40,10 +40,10 @@ outputs() { # BINARY DIR
     "$bin" check tests/cli/fixtures/notes.md > "$out/check.txt" 2>&1 || true
 }
 
-outputs "$1" "$work/old"
-outputs "$2" "$work/new"
-if diff -r "$work/old" "$work/new"; then
-    echo "identical: $(find "$work/new" -type f | wc -l) outputs"
+outputs "$1" "$scratch/old"
+outputs "$2" "$scratch/new"
+if diff -r "$scratch/old" "$scratch/new"; then
+    echo "identical: $(find "$scratch/new" -type f | wc -l) outputs"
 else
     exit 1
 fi

@@ -51,13 +51,13 @@
 # the BM25 statistics until its segments merge, so its scores differ
 # slightly from a clean build's (and close hits may swap), crash or not.
 #
-# The summary is printed and written to bench/work/crash-loop.txt; the exit
+# The summary is printed and written to bench/scratch/crash-loop.txt; the exit
 # status is 1 when anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-work=$root/bench/work
-mkdir -p "$work"
+scratch=$root/bench/scratch
+mkdir -p "$scratch"
 started=$EPOCHREALTIME
 
 runs=${CRASH_RUNS:-50}
@@ -80,18 +80,18 @@ fi
 
 # --- the larger corpus, as bench/run.sh assembles it ----------------------------
 . bench/corpus.sh
-large_corpus "$work"
+large_corpus "$scratch"
 
 # --- the manual pages for programmers, the same way (links left out) -------------
-extra=$work/extra-corpus
+extra=$scratch/extra-corpus
 if [ ! -f "$extra/.complete" ]; then
     echo "== assembling the manual pages for programmers"
-    rm -rf "$extra" "$work/debs-extra"
-    mkdir -p "$work/debs-extra" "$extra/man-fr-dev" "$extra/man-en-dev"
-    (cd "$work/debs-extra" && { apt-get download manpages-dev manpages-fr-dev 2>/dev/null \
+    rm -rf "$extra" "$scratch/debs-extra"
+    mkdir -p "$scratch/debs-extra" "$extra/man-fr-dev" "$extra/man-en-dev"
+    (cd "$scratch/debs-extra" && { apt-get download manpages-dev manpages-fr-dev 2>/dev/null \
         || { apt-get update -qq && apt-get download manpages-dev manpages-fr-dev; }; })
-    for deb in "$work"/debs-extra/*.deb; do dpkg-deb -x "$deb" "$work/debs-extra/x"; done
-    man=$work/debs-extra/x/usr/share/man
+    for deb in "$scratch"/debs-extra/*.deb; do dpkg-deb -x "$deb" "$scratch/debs-extra/x"; done
+    man=$scratch/debs-extra/x/usr/share/man
     # shellcheck disable=SC2016 # expanded by the inner shell
     render='dest=$1; shift; for page; do
         zcat "$page" | groff -k -mandoc -Tutf8 -P-cbou 2>/dev/null > "$dest/$(basename "$page" .gz).txt" || true
@@ -105,10 +105,10 @@ if [ ! -f "$extra/.complete" ]; then
 fi
 
 # --- the crash corpus ------------------------------------------------------------
-crash=$work/crash-corpus
-index=$work/crash-index
-clean=$work/crash-clean-index
-logs=$work/crash-logs
+crash=$scratch/crash-corpus
+index=$scratch/crash-index
+clean=$scratch/crash-clean-index
+logs=$scratch/crash-logs
 rm -rf "$crash" "$index" "$clean" "$logs"
 mkdir -p "$crash" "$logs"
 export LC_ALL=C
@@ -397,5 +397,5 @@ total_ms=$(elapsed_ms "$started")
     echo "rankings: $ranking_same of ${#queries[@]} queries rank the same top 50 passages in the same order as a clean build; scores differ slightly (BM25 statistics count replaced passages until segments merge, crash or not)"
     echo "index directory after recovery: $(( $(size_of "$index") / 1024 )) MiB ($leftovers temporary files left by interrupted writes), clean build: $(( $(size_of "$clean") / 1024 )) MiB"
     echo "total time: $(seconds "$total_ms") s"
-} | tee "$work/crash-loop.txt"
+} | tee "$scratch/crash-loop.txt"
 (( ${#failures[@]} == 0 ))

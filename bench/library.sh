@@ -17,8 +17,8 @@ set -euo pipefail
 trap 'echo "bench/library.sh: failed at line $LINENO" >&2' ERR
 cd "$(dirname "$0")/.."
 root=$PWD
-work=$root/bench/work
-mkdir -p "$work"
+scratch=$root/bench/scratch
+mkdir -p "$scratch"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need hyperfine || ! need rg || ! [ -x /usr/bin/time ] || ! need groff; then
@@ -31,9 +31,9 @@ cargo build --release --locked -q
 bin=$root/target/release/nrel-search
 
 . bench/corpus.sh
-library_corpus "$work" >&2
+library_corpus "$scratch" >&2
 
-results=$work/library-results
+results=$scratch/library-results
 rm -rf "$results"
 mkdir -p "$results"
 med() { # JSON [INDEX]: median and worst run of a hyperfine result, ms
@@ -50,7 +50,7 @@ bytes() { find "$1" -type f \( -name '*.txt' -o -name '*.md' \) -print0 | du -cb
 
 # --- the freshness check alone, by size ----------------------------------------
 subset() { # N: the first N files of the library, hard-linked
-    local dest=$work/library-$1
+    local dest=$scratch/library-$1
     if [ ! -f "$dest/.complete" ]; then
         rm -rf "$dest"
         (cd "$library" && find . -type f \( -name '*.txt' -o -name '*.md' \) | sort | awk -v n="$1" 'NR <= n' \
@@ -63,7 +63,7 @@ need cpio || { apt-get update -qq && apt-get install -y -qq cpio >/dev/null; }
 check_rows=()
 for n in 1000 5000 all; do
     if [ "$n" = all ]; then corpus=$library; else corpus=$(subset "$n"); fi
-    export NREL_CORPUS=$corpus NREL_INDEX=$work/library-index-$n
+    export NREL_CORPUS=$corpus NREL_INDEX=$scratch/library-index-$n
     # A corpus is not written in the seconds before it is indexed: times
     # that close to the walk are checked by content (the racy window).
     sleep 4
@@ -74,7 +74,7 @@ for n in 1000 5000 all; do
 done
 
 # --- the library: searches beside ripgrep ------------------------------------------
-export NREL_CORPUS=$library NREL_INDEX=$work/library-index-all
+export NREL_CORPUS=$library NREL_INDEX=$scratch/library-index-all
 queries=("sauvegarde des données" "gestionnaire de paquets" "package manager" "kernel module" "feuille de calcul")
 search=() norefresh=() grep=()
 for q in "${queries[@]}"; do
@@ -96,9 +96,9 @@ s=$(all_median "$results/search.json"); n=$(all_median "$results/norefresh.json"
 # With a running watch, searches ask it instead of checking the corpus.
 with_watch() { # NAME COMMAND...: hyperfine while a watch runs
     local name=$1; shift
-    "$bin" watch > "$work/watch.out" 2>&1 &
+    "$bin" watch > "$scratch/watch.out" 2>&1 &
     local watcher=$!
-    for _ in $(seq 100); do grep -q '^watching' "$work/watch.out" && break; sleep 0.2; done
+    for _ in $(seq 100); do grep -q '^watching' "$scratch/watch.out" && break; sleep 0.2; done
     hyperfine -N -w 3 -r 20 -i --export-json "$results/$name.json" "$@" >/dev/null
     kill "$watcher"; wait "$watcher" 2>/dev/null || true
 }
@@ -107,48 +107,48 @@ w=$(all_median "$results/watched.json")
 
 # --- one changed file, and a search right after an edit ----------------------------
 target=$(find "$library" -type f -name '*.md' | sort | awk 'NR == 1')
-cp "$target" "$work/library-saved"
+cp "$target" "$scratch/library-saved"
 hyperfine -N -w 1 -r 10 \
     --prepare "sh -c 'echo \"Ligne ajoutée \$\$.\" >> $target'" \
     --export-json "$results/one-change.json" "$bin index" >/dev/null
 hyperfine -N -w 1 -r 10 \
     --prepare "sh -c 'echo \"Ligne ajoutée \$\$.\" >> $target'" \
     --export-json "$results/after-edit.json" "$bin -n 10 'gestionnaire de paquets'" >/dev/null
-cp "$work/library-saved" "$target"
+cp "$scratch/library-saved" "$target"
 "$bin" index >/dev/null 2>&1
 
 # --- full build beside tantivy-py ----------------------------------------------------
-export NREL_INDEX=$work/library-build
+export NREL_INDEX=$scratch/library-build
 hyperfine -N -w 0 -r 3 --export-json "$results/build.json" \
     "$bin index --full" \
-    "python3 bench/peers/tantivy_index.py $library $work/library-tantivy-py" >/dev/null
+    "python3 bench/peers/tantivy_index.py $library $scratch/library-tantivy-py" >/dev/null
 peak=$(peak_mb "$bin" index --full)
-peer_peak=$(peak_mb python3 bench/peers/tantivy_index.py "$library" "$work/library-tantivy-py")
+peer_peak=$(peak_mb python3 bench/peers/tantivy_index.py "$library" "$scratch/library-tantivy-py")
 size=$(du -sm "$NREL_INDEX" | cut -f1)
-peer_size=$(du -sm "$work/library-tantivy-py" | cut -f1)
+peer_size=$(du -sm "$scratch/library-tantivy-py" | cut -f1)
 b=$(median_ms "$results/build.json" 0); p=$(median_ms "$results/build.json" 1)
 one=$(median_ms "$results/one-change.json")
 summary=$("$bin" status 2>/dev/null || true)
 
 # --- 1 GB -------------------------------------------------------------------------
-giga=$work/giga-corpus
+giga=$scratch/giga-corpus
 if [ ! -f "$giga/.complete" ]; then
     rm -rf "$giga"; mkdir -p "$giga"
     for i in 1 2 3 4 5 6 7; do cp -al "$library" "$giga/copy-$i"; done
     touch "$giga/.complete"
 fi
-export NREL_CORPUS=$giga NREL_INDEX=$work/giga-index
+export NREL_CORPUS=$giga NREL_INDEX=$scratch/giga-index
 sleep 4
 rm -rf "$NREL_INDEX"
-/usr/bin/time -o "$work/giga-build.time" -f '%e %M' "$bin" index >/dev/null 2>&1
-read -r giga_s giga_kb < "$work/giga-build.time"
+/usr/bin/time -o "$scratch/giga-build.time" -f '%e %M' "$bin" index >/dev/null 2>&1
+read -r giga_s giga_kb < "$scratch/giga-build.time"
 giga_size=$(du -sm "$NREL_INDEX" | cut -f1)
 # Interrupted at half its time, then resumed.
 rm -rf "$NREL_INDEX"
 half=$(python3 -c "print(float('$giga_s') / 2)")
 timeout -s KILL "$half" "$bin" index >/dev/null 2>&1 || true
-/usr/bin/time -o "$work/giga-resume.time" -f '%e' "$bin" index > "$work/giga-resume.out" 2>/dev/null
-resumed="$(grep -m1 ' added' "$work/giga-resume.out" | sed 's/ (.*//'), $(cat "$work/giga-resume.time") s"
+/usr/bin/time -o "$scratch/giga-resume.time" -f '%e' "$bin" index > "$scratch/giga-resume.out" 2>/dev/null
+resumed="$(grep -m1 ' added' "$scratch/giga-resume.out" | sed 's/ (.*//'), $(cat "$scratch/giga-resume.time") s"
 hyperfine -N -w 3 -r 20 -i --export-json "$results/giga-search.json" "${search[@]}" >/dev/null
 hyperfine -N -w 3 -r 20 --export-json "$results/giga-status.json" "$bin status" >/dev/null
 with_watch giga-watched "${search[@]}"

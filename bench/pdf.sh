@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-work=$root/bench/work
-mkdir -p "$work"
+scratch=$root/bench/scratch
+mkdir -p "$scratch"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need pdftotext || ! need bc || ! [ -x /usr/bin/time ]; then
@@ -19,15 +19,15 @@ fi
 bin=${NREL_BIN:-$root/target/release/nrel-search}
 [ -x "$bin" ] || cargo build --release --locked -q
 
-corpus=$work/pdf-corpus
+corpus=$scratch/pdf-corpus
 if [ ! -f "$corpus/.complete" ]; then
-    rm -rf "$corpus" "$work/texfr/x"
-    mkdir -p "$corpus" "$work/texfr"
-    ls "$work"/texfr/texlive-lang-french_*.deb >/dev/null 2>&1 \
-        || (cd "$work/texfr" && { apt-get download texlive-lang-french 2>/dev/null \
+    rm -rf "$corpus" "$scratch/texfr/x"
+    mkdir -p "$corpus" "$scratch/texfr"
+    ls "$scratch"/texfr/texlive-lang-french_*.deb >/dev/null 2>&1 \
+        || (cd "$scratch/texfr" && { apt-get download texlive-lang-french 2>/dev/null \
             || { apt-get update -qq && apt-get download texlive-lang-french; }; })
-    dpkg-deb -x "$work"/texfr/texlive-lang-french_*.deb "$work/texfr/x"
-    find "$work/texfr/x" -name '*.pdf' | sort | while read -r pdf; do
+    dpkg-deb -x "$scratch"/texfr/texlive-lang-french_*.deb "$scratch/texfr/x"
+    find "$scratch/texfr/x" -name '*.pdf' | sort | while read -r pdf; do
         cp "$pdf" "$corpus/$(basename "$(dirname "$pdf")")-$(basename "$pdf")"
     done
     touch "$corpus/.complete"
@@ -41,7 +41,7 @@ seconds() { # COMMAND...: wall seconds of one run
     start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s.%N)
     echo "$end - $start" | bc
 }
-index=$work/pdf-index
+index=$scratch/pdf-index
 export NREL_CORPUS=$corpus NREL_INDEX=$index
 cold=() warm=() raw=()
 for _ in 1 2 3; do

@@ -12,8 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-work=$root/bench/work
-mkdir -p "$work"
+scratch=$root/bench/scratch
+mkdir -p "$scratch"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need hyperfine || ! [ -x /usr/bin/time ] || ! need groff || ! need python3; then
@@ -27,10 +27,10 @@ bin=$root/target/release/nrel-search
 
 # --- the larger corpus -------------------------------------------------------
 . bench/corpus.sh
-large_corpus "$work"
+large_corpus "$scratch"
 
 # --- measurements ------------------------------------------------------------
-results=$work/results
+results=$scratch/results
 rm -rf "$results"
 mkdir -p "$results"
 
@@ -41,7 +41,7 @@ peak_mb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf 
 
 measure() { # NAME CORPUS QUERY...
     local name=$1 corpus=$2; shift 2
-    local index=$work/index-$name
+    local index=$scratch/index-$name
     export NREL_CORPUS=$corpus NREL_INDEX=$index
     rm -rf "$index"
     echo "== $name: $(files "$corpus") files, $(( $(bytes "$corpus") / 1024 )) KiB"
@@ -54,11 +54,11 @@ measure() { # NAME CORPUS QUERY...
     hyperfine -N -w 3 -r 30 --export-json "$results/$name-status.json" "$bin status" >/dev/null
     hyperfine -N -w 3 -r 30 -i --export-json "$results/$name-fresh-search.json" "$bin -n 10 \"$1\"" >/dev/null
     local target; target=$(find "$corpus" -type f -name '*.txt' | sort | awk 'NR == 1')
-    cp "$target" "$work/saved"
+    cp "$target" "$scratch/saved"
     hyperfine -N -w 1 -r 10 \
-        --prepare "sh -c 'cp $work/saved $target; echo \"Ligne ajoutée \$\$.\" >> $target'" \
+        --prepare "sh -c 'cp $scratch/saved $target; echo \"Ligne ajoutée \$\$.\" >> $target'" \
         --export-json "$results/$name-one-change.json" "$bin index" >/dev/null
-    cp "$work/saved" "$target"
+    cp "$scratch/saved" "$target"
     "$bin" index >/dev/null
     echo "$name $(files "$corpus") $(bytes "$corpus") $size $peak" > "$results/$name.facts"
 }
@@ -67,14 +67,14 @@ measure seed "$root/corpus" "Conseil OTAN-Russie" "elargissement de l'OTAN" "dé
 measure large "$large" "Conseil OTAN-Russie" "gestionnaire de paquets" "package manager" "elargissement de l'OTAN" "configuration du réseau" "kernel module"
 
 # The freshness check on thousands of files: the larger corpus five times.
-huge=$work/huge-corpus
+huge=$scratch/huge-corpus
 if [ ! -f "$huge/.complete" ]; then
     rm -rf "$huge"
     mkdir -p "$huge"
     for i in 1 2 3 4 5; do cp -al "$large" "$huge/copy-$i"; done
     touch "$huge/.complete"
 fi
-export NREL_CORPUS=$huge NREL_INDEX=$work/index-huge
+export NREL_CORPUS=$huge NREL_INDEX=$scratch/index-huge
 echo "== freshness check: $(files "$huge") files"
 rm -rf "$NREL_INDEX"
 "$bin" index >/dev/null
