@@ -56,6 +56,8 @@ pub struct Walk {
     /// The directories walked ("" is the corpus itself), with their
     /// modification times.
     pub dirs: BTreeMap<String, u64>,
+    /// Whether the walk went through a symbolic link below the corpus.
+    pub links: bool,
 }
 
 /// Walks the corpus: its source files, hidden ones skipped, and its
@@ -64,6 +66,7 @@ pub fn walk(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Walk> {
     check_corpus(corpus)?;
     let mut files = Vec::new();
     let mut dirs = BTreeMap::new();
+    let mut links = false;
     let walker = WalkDir::new(corpus)
         .follow_links(true)
         .sort_by_file_name()
@@ -79,6 +82,7 @@ pub fn walk(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Walk> {
                 continue;
             }
         };
+        links |= entry.depth() > 0 && entry.path_is_symlink();
         if entry.file_type().is_dir() {
             if let Ok(meta) = entry.metadata() {
                 dirs.insert(rel_path(corpus, entry.path()), mtime_ns(&meta));
@@ -106,7 +110,7 @@ pub fn walk(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Walk> {
         });
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(Walk { files, dirs })
+    Ok(Walk { files, dirs, links })
 }
 
 /// A modification time in nanoseconds since the Unix epoch (0 if unknown).

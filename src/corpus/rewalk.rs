@@ -119,13 +119,14 @@ fn rewalk_known(
                     return Ok(None);
                 }
                 if !known.dirs.contains_key(&rel) {
-                    if holds_links(&entry_path) {
-                        return Ok(None);
-                    }
-                    // New: walked whole.
+                    // New: walked whole (a link in it may lead anywhere: a
+                    // full walk then).
                     let Ok(mut sub) = walk(&entry_path, warnings) else {
                         continue;
                     };
+                    if sub.links {
+                        return Ok(None);
+                    }
                     for file in &mut sub.files {
                         file.rel = format!("{rel}/{}", file.rel);
                     }
@@ -149,14 +150,6 @@ fn rewalk_known(
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.files.dedup_by(|a, b| a.rel == b.rel);
     Ok(Some(out))
-}
-
-/// Whether a directory holds a symbolic link anywhere below it.
-fn holds_links(dir: &Path) -> bool {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .any(|e| e.depth() > 0 && e.path_is_symlink())
 }
 
 /// The file at `rel`, statted; `None` when it is gone (or reported, when

@@ -184,7 +184,7 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
         let replaced = |p: &String| p.contains('\u{FFFD}');
         record.files.keys().any(replaced) || record.dirs.keys().any(replaced)
     };
-    let crate::corpus::Walk { files, dirs } = if record.skips == 0 && !lossy() {
+    let crate::corpus::Walk { files, dirs, .. } = if record.skips == 0 && !lossy() {
         let known = Known {
             dirs: &record.dirs,
             files: record.files.keys().map(String::as_str).collect(),
