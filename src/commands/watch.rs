@@ -106,12 +106,12 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
             }
         }
         let before = watch.changes();
-        match index::update(
-            &dirs.corpus,
-            &dirs.index,
-            &UpdateOptions::default(),
-            &NoProgress,
-        ) {
+        // Something changed: no use checking whether it did.
+        let options = UpdateOptions {
+            quick_check: false,
+            ..UpdateOptions::default()
+        };
+        match index::update(&dirs.corpus, &dirs.index, &options, &NoProgress) {
             Ok((opened, report)) => {
                 vouch_unless_blind(watch, &dirs.corpus, root, before, &opened);
                 warn_all(&report.skips);
@@ -170,11 +170,7 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
 /// Whether the corpus (hidden entries left out, as indexing does) holds a
 /// symbolic link.
 fn has_links(corpus: &Path) -> bool {
-    walkdir::WalkDir::new(corpus)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .flatten()
-        .any(|e| e.depth() > 0 && e.path_is_symlink())
+    nrel_search::corpus::walk(corpus, &mut Vec::new()).is_ok_and(|walk| walk.links)
 }
 
 /// `path` made absolute, as the file watcher reports paths.

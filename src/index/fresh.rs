@@ -109,7 +109,7 @@ pub fn open_fresh(
             });
         }
     };
-    if is_vouched_for(&index, corpus) || index.record().is_some_and(|r| in_step(corpus, r)) {
+    if known_in_step(&index, corpus).is_some() {
         return Ok(Opening {
             index,
             freshness: Freshness::UpToDate,
@@ -121,6 +121,7 @@ pub fn open_fresh(
         // have brought the index up to date meanwhile: one walk, not two.
         let options = UpdateOptions {
             wait: None,
+            quick_check: false,
             ..UpdateOptions::default()
         };
         match update(corpus, dir, &options, progress) {
@@ -172,6 +173,18 @@ pub fn open_fresh(
         freshness,
         warnings,
     })
+}
+
+/// Whether the commit `index` was opened at is known to be in step with
+/// `corpus` without a walk: `Some(true)` when a running `watch` vouches for
+/// it, `Some(false)` when the quick check says so, `None` when neither.
+fn known_in_step(index: &SearchIndex, corpus: &Path) -> Option<bool> {
+    let record = index.record()?;
+    if is_vouched_for(index, corpus) {
+        Some(true)
+    } else {
+        in_step(corpus, record).then_some(false)
+    }
 }
 
 /// Whether a running `watch` vouches that the commit `index` was opened at
@@ -229,8 +242,7 @@ pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
         Opened::Missing => return Ok((Status::Missing, Vec::new())),
         Opened::Incompatible(reason) => return Ok((Status::Incompatible(reason), Vec::new())),
     };
-    let watched = is_vouched_for(&index, corpus);
-    if let Some(view) = index.record().filter(|r| watched || in_step(corpus, r)) {
+    if let (Some(watched), Some(view)) = (known_in_step(&index, corpus), index.record()) {
         let status = Status::UpToDate {
             documents: view.documents(),
             passages: view.passages(),

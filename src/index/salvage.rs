@@ -43,3 +43,18 @@ pub fn record(dir: &Path) -> Option<Record> {
     }
     Some(record)
 }
+
+/// The record an upgrade commits before it rebuilds: each salvaged file
+/// pending with its key, and the successors.
+pub fn pending(old: &Record) -> Record {
+    Record {
+        files: old
+            .files
+            .iter()
+            .filter(|(_, f)| !f.doc.is_empty())
+            .filter_map(|(rel, f)| Some((rel.clone(), FileRecord::pending(None, Some(&f.doc))?)))
+            .collect(),
+        successors: old.successors.clone(),
+        ..Record::default()
+    }
+}

@@ -12,7 +12,7 @@ use tantivy::IndexWriter;
 use super::apply::{apply, Target};
 use super::lock::{self, IndexLock};
 use super::plan::plan;
-use super::record::{FileRecord, Record};
+use super::record::Record;
 use super::store::{self, Payload, RecordView};
 use super::{Opened, SearchIndex};
 use crate::error::{Error, Result, Warning};
@@ -34,6 +34,9 @@ pub struct UpdateOptions {
     /// interrupted one resumes from its last commit (environment:
     /// `NREL_CHECKPOINT_BYTES`; 64 MiB).
     pub checkpoint_bytes: u64,
+    /// Try the quick freshness check before planning; off when the caller
+    /// has just found that something changed.
+    pub quick_check: bool,
 }
 
 impl Default for UpdateOptions {
@@ -47,6 +50,7 @@ impl Default for UpdateOptions {
                 .and_then(|v| v.parse().ok())
                 .filter(|&n| n > 0)
                 .unwrap_or(64 * 1024 * 1024),
+            quick_check: true,
         }
     }
 }
@@ -166,24 +170,13 @@ pub fn update(
         // What was salvaged is committed at once, as a rebuild interrupted
         // before its start: if this one is interrupted too, the next keeps
         // the keys and successors all the same.
-        let pending = Record {
-            files: old
-                .files
-                .iter()
-                .filter(|(_, f)| !f.doc.is_empty())
-                .filter_map(|(rel, f)| {
-                    Some((rel.clone(), FileRecord::pending(None, Some(&f.doc))?))
-                })
-                .collect(),
-            successors: old.successors.clone(),
-            ..Record::default()
-        };
+        let pending = super::salvage::pending(old);
         let mut writer = lock::writer(&index, 1, WRITER_MEMORY_MIN, options.wait)?;
         let name = commit(&mut writer, dir, &pending)?;
         drop(writer);
         index.committed(RecordView::open(&dir.join(name))?)?;
     }
-    if !options.full && report.rebuilt.is_none() {
+    if options.quick_check && !options.full && report.rebuilt.is_none() {
         if let Some(view) = index.record().filter(|r| super::quick::in_step(corpus, r)) {
             // In step, as far as the directories and files tell: no walk.
             report.unchanged = view.documents();
@@ -205,11 +198,11 @@ pub fn update(
     }
     // The record a rebuild replaces: its own, or what could be read of an
     // index another version built.
-    let previous = recorded.clone().or(salvaged.clone()).filter(|_| full);
+    let replaced = recorded.clone().or(salvaged.clone()).filter(|_| full);
     let base = if full {
         Record {
             // Old ids stay resolvable across rebuilds.
-            successors: previous
+            successors: replaced
                 .as_ref()
                 .map(|r| r.successors.clone())
                 .unwrap_or_default(),
@@ -220,7 +213,6 @@ pub fn update(
     };
     let mut plan = plan(corpus, &base, &mut report.warnings)?;
     report.failed = plan.skips.len();
-    let walk_skips = plan.skips.len() as u32;
     report.skips = std::mem::take(&mut plan.skips);
     if !full && plan.is_empty() && !plan.touched(&base) {
         // Nothing to write: no writer, no commit.
@@ -242,15 +234,21 @@ pub fn update(
     if full {
         writer.delete_all_documents()?;
     }
-    // Files keep their keys, so that a rebuild keeps every id.
-    let previous = previous.as_ref();
     let target = Target {
         index: &index,
         writer: &mut writer,
         checkpoint_bytes: options.checkpoint_bytes,
     };
-    let mut record = apply(target, plan, &base, previous, progress, &mut report)?;
-    record.skips = walk_skips;
+    // Files keep the keys `replaced` gave them, so that a rebuild keeps
+    // every id.
+    let record = apply(
+        target,
+        plan,
+        &base,
+        replaced.as_ref(),
+        progress,
+        &mut report,
+    )?;
     report.documents = record.documents();
     report.passages = record.passages();
     let needs_commit = full || report.changed_anything() || recorded.as_ref() != Some(&record);
@@ -268,19 +266,22 @@ pub fn update(
     writer.wait_merging_threads()?;
     index.committed(view)?;
     if large {
-        // The segments a rebuild or merges replaced: removed now rather
-        // than by the next update. This process still tracks them, so
-        // another handle on the index, which knows only the last commit,
-        // collects them.
-        // Best effort: the commit has landed.
-        let collected = tantivy::Index::open_in_dir(dir).and_then(|fresh| {
-            let collector: IndexWriter = fresh.writer_with_num_threads(1, WRITER_MEMORY_MIN)?;
-            collector.garbage_collect_files().wait()
-        });
-        drop(collected);
+        collect_replaced(dir);
     }
     report.elapsed = started.elapsed();
     Ok((index, report))
+}
+
+/// Removes the segments a rebuild or merges replaced, now rather than at
+/// the next update. This process still tracks them, so another handle on
+/// the index, which knows only the last commit, collects them. Best effort:
+/// the commit has landed.
+fn collect_replaced(dir: &Path) {
+    let collected = tantivy::Index::open_in_dir(dir).and_then(|fresh| {
+        let collector: IndexWriter = fresh.writer_with_num_threads(1, WRITER_MEMORY_MIN)?;
+        collector.garbage_collect_files().wait()
+    });
+    drop(collected);
 }
 
 /// Commits what the writer holds with `record`, and returns the name of
@@ -290,10 +291,11 @@ pub fn update(
 /// older ones and those of commits that never landed go. A reader that read
 /// a commit whose record went opens the newer one instead.
 pub(super) fn commit(writer: &mut IndexWriter, dir: &Path, record: &Record) -> Result<String> {
-    let previous = std::fs::read_to_string(dir.join(super::META_FILE))
+    let previous = writer
+        .index()
+        .load_metas()
         .ok()
-        .and_then(|meta| serde_json::from_str::<serde_json::Value>(&meta).ok())
-        .and_then(|meta| Payload::parse(meta.get("payload")?.as_str()))
+        .and_then(|metas| Payload::parse(metas.payload.as_deref()))
         .and_then(|payload| payload.record);
     let name = store::write(dir, record)?;
     let mut commit = writer.prepare_commit()?;

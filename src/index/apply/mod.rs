@@ -11,7 +11,7 @@ use tantivy::IndexWriter;
 
 use super::lineage;
 use super::plan::{Candidate, Plan};
-use super::record::{FileRecord, Record};
+use super::record::Record;
 use super::update::{Progress, UpdateReport};
 use super::SearchIndex;
 use crate::corpus::pdf;
@@ -163,38 +163,18 @@ pub(super) fn apply(
         }
         if since_checkpoint >= checkpoint_bytes && pending.peek().is_some() {
             since_checkpoint = 0;
-            let mut files = work.files.clone();
-            for (cand, origin) in pending.clone() {
-                let old = match origin {
-                    Origin::Changed(old) | Origin::Renamed(old) => Some(old),
-                    Origin::Added => None,
-                };
-                let kept = work.kept_keys.get(&cand.file.rel);
-                if let Some(entry) = FileRecord::pending(old, kept) {
-                    files.insert(cand.file.rel, entry);
-                }
-            }
-            let partial = Record {
-                files,
-                manifest: manifest.hash.clone(),
-                successors: work.successors.clone(),
-                // No directories: the quick check cannot vouch for a
-                // record that lacks files still to analyse.
-                dirs: BTreeMap::new(),
-                checked_ns,
-                skips: 0,
-            };
+            let partial = work.partial(pending.clone(), manifest.hash.clone(), checked_ns);
             super::update::commit(&mut *work.writer, index.dir(), &partial)?;
         }
     }
     progress.end();
     let mut record = Record {
+        skips: work.report.skips.len() as u32,
         files: work.files,
         manifest: manifest.hash,
         successors: work.successors,
         dirs,
         checked_ns,
-        skips: 0,
     };
     lineage::bound(&mut record);
     Ok(record)

@@ -9,7 +9,7 @@ use crate::corpus::key::{rename_key, unique_key};
 use crate::error::{Error, Result, Warning};
 use crate::index::lineage::{self, succeed};
 use crate::index::plan::{hash_file, Candidate};
-use crate::index::record::{FileRecord, PENDING};
+use crate::index::record::{FileRecord, Record, PENDING};
 use crate::index::schema::encode;
 use crate::index::update::UpdateReport;
 use crate::index::SearchIndex;
@@ -41,6 +41,37 @@ pub(super) struct Apply<'a> {
 }
 
 impl Apply<'_> {
+    /// The record of a commit in the middle of the update: the files done,
+    /// and those still `pending` as they were (or, in a rebuild, only the
+    /// key they are to keep), so that the next run takes them up first. No
+    /// directories: the quick check cannot vouch for such a record.
+    pub(super) fn partial(
+        &self,
+        pending: impl Iterator<Item = (Candidate, Origin)>,
+        manifest: Option<String>,
+        checked_ns: u64,
+    ) -> Record {
+        let mut files = self.files.clone();
+        for (cand, origin) in pending {
+            let old = match origin {
+                Origin::Changed(old) | Origin::Renamed(old) => Some(old),
+                Origin::Added => None,
+            };
+            let kept = self.kept_keys.get(&cand.file.rel);
+            if let Some(entry) = FileRecord::pending(old, kept) {
+                files.insert(cand.file.rel, entry);
+            }
+        }
+        Record {
+            files,
+            manifest,
+            successors: self.successors.clone(),
+            dirs: BTreeMap::new(),
+            checked_ns,
+            skips: self.report.skips.len() as u32,
+        }
+    }
+
     /// Deletes a document's passages.
     pub(super) fn delete(&mut self, doc: &str) {
         let field = self.index.fields().doc;
