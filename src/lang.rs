@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use whatlang::Detector;
 
 /// The languages nrel-search analyses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Lang {
     /// French.
     #[serde(rename = "fr")]
@@ -30,6 +30,14 @@ impl Lang {
         match self {
             Lang::French => "fr",
             Lang::English => "en",
+        }
+    }
+
+    /// The other language.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::French => Lang::English,
+            Lang::English => Lang::French,
         }
     }
 }

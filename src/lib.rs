@@ -13,6 +13,8 @@
 //! * [`analysis`]: the per-language analyzers (elision, stop words, accent
 //!   folding, Snowball stemming);
 //! * [`index`]: the tantivy index, built and updated incrementally;
+//! * [`translate`]: a query's words in the other language (glossary,
+//!   dictionaries, cognates);
 //! * [`search`]: queries, filters, ranking and snippets;
 //! * [`output`] and [`notes`]: printing hits and citations, checking notes.
 //!
@@ -60,6 +62,7 @@ pub mod output;
 pub mod passage;
 pub mod search;
 pub mod text;
+pub mod translate;
 
 pub use error::{Error, Result, Warning};
 pub use passage::{Passage, PassageId};

@@ -41,7 +41,7 @@ pub const KEYWORD: &str = "nrel_keyword";
 /// Bump it whenever a change to either changes the passages or the tokens
 /// produced: an index built with another version is rebuilt rather than
 /// misread.
-pub const ANALYSIS_VERSION: u32 = 2;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// Tokens longer than this many bytes are dropped (base64, URLs gone wrong).
 const MAX_TOKEN_LEN: usize = 48;
@@ -114,6 +114,21 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
+/// Runs an analyzer over `text` and returns each token with its offset
+/// from the first token's position: removed stop words leave gaps, which
+/// a phrase query must keep (`partenariat pour la paix` is `partenariat`
+/// at 0 and `paix` at 3).
+pub fn positioned_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut first = None;
+    while let Some(token) = stream.next() {
+        let start = *first.get_or_insert(token.position);
+        out.push((token.position - start, token.text.clone()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +186,15 @@ mod tests {
         assert_eq!(
             en("Allies continue to believe that a partnership"),
             ["alli", "continu", "believ", "partnership"]
+        );
+    }
+
+    #[test]
+    fn positions_keep_the_gaps_of_stop_words() {
+        let mut french = analyzer(Lang::French);
+        assert_eq!(
+            positioned_tokens(&mut french, "le Partenariat pour la paix"),
+            [(0, "partenariat".to_owned()), (3, "paix".to_owned())]
         );
     }
 

@@ -1,0 +1,307 @@
+//! The bilingual lexicon: the two FreeDict dictionaries turned into a
+//! table from a word's stem (as the index analyses it) to the analysed
+//! terms of its translations, in both directions. Each dictionary serves
+//! both ways (English→French entries read backwards give French→English
+//! pairs), so that a word missing as a headword may still be found as a
+//! translation. Headwords are lemmas; looking up stems lets `sanctions`
+//! and `troops` find `sanction` and `troop`.
+//!
+//! Analysing 17,000 entries takes tens of milliseconds, so the table is
+//! cached in the index directory, in a file named by a fingerprint of the
+//! dictionaries and of the analysis (`lexicon-<hash>.tsv`: a line per
+//! stem, `lang TAB stem TAB term term;term…`). A search reads it whole and
+//! looks its words up by substring search: no parsing into a map.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::analysis::{analyzer, positioned_tokens, ANALYSIS_VERSION};
+use crate::lang::Lang;
+
+use super::dictd::{self, Entry};
+
+/// Version of the cached table's layout.
+const FORMAT: u32 = 2;
+/// Most translations kept per stem.
+const MAX_PER_STEM: usize = 16;
+/// Longest translation kept, in terms.
+const MAX_TERMS: usize = 3;
+/// Stands for a word the analysis removed inside a translation.
+pub const GAP: &str = "_";
+/// First line of the cached table.
+const HEADER: &str = "# nrel-search lexicon (FreeDict, analysed): lang, stem, translations\n";
+
+/// The lexicon, as the text of the cached table.
+#[derive(Default)]
+pub struct Lexicon {
+    text: String,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Lexicon({} stems)", self.len())
+    }
+}
+
+/// Why there is no lexicon.
+#[derive(Debug)]
+pub enum Missing {
+    /// The dictionaries are not installed in that folder.
+    NotInstalled(PathBuf),
+    /// A dictionary could not be read (the message names the file).
+    Unreadable(String),
+}
+
+impl Lexicon {
+    /// The lexicon of the dictionaries in `dict_dir`, from the cache in
+    /// `cache_dir` when it is there and current, otherwise built (and
+    /// cached when `cache_dir` is writable).
+    pub fn load(dict_dir: &Path, cache_dir: Option<&Path>) -> Result<Lexicon, Missing> {
+        let files: Vec<PathBuf> = Lang::ALL
+            .into_iter()
+            .flat_map(|lang| {
+                let (index, body) = dictd::files(dict_dir, lang);
+                [index, body]
+            })
+            .collect();
+        if files.iter().any(|f| !f.is_file()) {
+            return Err(Missing::NotInstalled(dict_dir.to_owned()));
+        }
+        let cache = cache_dir.map(|dir| dir.join(format!("lexicon-{}.tsv", fingerprint(&files))));
+        if let Some(text) = cache.as_ref().and_then(|c| fs::read_to_string(c).ok()) {
+            if text.starts_with(HEADER) {
+                return Ok(Lexicon { text });
+            }
+        }
+        let mut entries = HashMap::new();
+        for lang in Lang::ALL {
+            let (index, body) = dictd::files(dict_dir, lang);
+            let read = dictd::read(&index, &body).map_err(Missing::Unreadable)?;
+            entries.insert(lang, read);
+        }
+        let lexicon = Lexicon::build(&entries);
+        if let (Some(cache), Some(dir)) = (cache, cache_dir) {
+            lexicon.save(&cache, dir);
+        }
+        Ok(lexicon)
+    }
+
+    /// The table of the dictionaries' entries, keyed by the language of
+    /// their headwords.
+    pub fn build(entries: &HashMap<Lang, Vec<Entry>>) -> Lexicon {
+        let mut analyzers: HashMap<Lang, _> =
+            Lang::ALL.into_iter().map(|l| (l, analyzer(l))).collect();
+        // Terms in order, a `_` for each gap a stop word left.
+        let mut analyse = |lang: Lang, text: &str| -> Vec<String> {
+            let analyzer = analyzers.get_mut(&lang).expect("an analyzer per language");
+            let mut out: Vec<String> = Vec::new();
+            for (position, term) in positioned_tokens(analyzer, text) {
+                while out.len() < position {
+                    out.push(GAP.to_owned());
+                }
+                out.push(term);
+            }
+            out
+        };
+        let mut table: HashMap<(Lang, String), Vec<String>> = HashMap::new();
+        let add = |table: &mut HashMap<(Lang, String), Vec<String>>,
+                   from: Lang,
+                   stem: String,
+                   terms: Vec<String>| {
+            if terms.is_empty() || terms.len() > MAX_TERMS {
+                return;
+            }
+            let value = terms.join(" ");
+            let list = table.entry((from, stem)).or_default();
+            if list.len() < MAX_PER_STEM && !list.contains(&value) {
+                list.push(value);
+            }
+        };
+        // Headwords first, so that direct translations come first.
+        for pass in 0..2 {
+            for (&lang, list) in entries {
+                let other = lang.other();
+                for entry in list {
+                    let head = analyse(lang, &entry.headword);
+                    for translation in &entry.translations {
+                        let terms = analyse(other, translation);
+                        if pass == 0 && head.len() == 1 {
+                            add(&mut table, lang, head[0].clone(), terms);
+                        } else if pass == 1 && terms.len() == 1 {
+                            add(&mut table, other, terms[0].clone(), head.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let mut lines: Vec<String> = table
+            .into_iter()
+            .filter(|((_, stem), _)| !stem.contains(['\t', '\n', ';']))
+            .map(|((lang, stem), values)| format!("{}\t{stem}\t{}", lang.code(), values.join(";")))
+            .collect();
+        lines.sort_unstable();
+        let mut text = String::from(HEADER);
+        for line in lines {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        Lexicon { text }
+    }
+
+    /// Writes the table to `path` (through a temporary file, renamed), and
+    /// removes the tables of other dictionaries or versions. Failing to
+    /// cache only costs time.
+    fn save(&self, path: &Path, dir: &Path) {
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if fs::write(&tmp, &self.text).is_err() || fs::rename(&tmp, path).is_err() {
+            let _ = fs::remove_file(&tmp);
+            return;
+        }
+        if let Ok(read) = fs::read_dir(dir) {
+            for entry in read.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with("lexicon-") && entry.path() != path {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+
+    /// The translations of the word whose stem (in `from`'s analysis) is
+    /// `stem`: each the analysed terms in the other language, [`GAP`] where
+    /// a stop word was.
+    pub fn lookup(&self, from: Lang, stem: &str) -> Vec<Vec<&str>> {
+        let key = format!("\n{}\t{stem}\t", from.code());
+        let Some(at) = self.text.find(&key) else {
+            return Vec::new();
+        };
+        let rest = &self.text[at + key.len()..];
+        let line = rest.split('\n').next().unwrap_or_default();
+        line.split(';')
+            .map(|t| t.split(' ').collect::<Vec<_>>())
+            .collect()
+    }
+
+    /// Whether `stem` is a headword or a translation in language `lang`.
+    pub fn knows(&self, lang: Lang, stem: &str) -> bool {
+        self.text.contains(&format!("\n{}\t{stem}\t", lang.code()))
+    }
+
+    /// Stems in the table.
+    pub fn len(&self) -> usize {
+        self.text.lines().count().saturating_sub(1)
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A fingerprint of the dictionary files (path, size, modification time)
+/// and of the analysis that reads them.
+fn fingerprint(files: &[PathBuf]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(format!("{FORMAT} {ANALYSIS_VERSION}\n").as_bytes());
+    for file in files {
+        let meta = fs::metadata(file).ok();
+        let modified = meta
+            .as_ref()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let size = meta.map_or(0, |m| m.len());
+        hasher.update(format!("{} {size} {modified}\n", file.display()).as_bytes());
+    }
+    hasher.finalize().to_hex()[..16].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(headword: &str, translations: &[&str]) -> Entry {
+        Entry {
+            headword: headword.into(),
+            translations: translations.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    fn lexicon() -> Lexicon {
+        let mut entries = HashMap::new();
+        entries.insert(
+            Lang::English,
+            vec![
+                entry("troop", &["troupe"]),
+                entry("war", &["guerre"]),
+                entry("agreement", &["accord", "entente"]),
+            ],
+        );
+        entries.insert(
+            Lang::French,
+            vec![
+                entry("guerre", &["war"]),
+                entry("menace", &["threat"]),
+                entry("défense", &["defence", "defense"]),
+            ],
+        );
+        Lexicon::build(&entries)
+    }
+
+    #[test]
+    fn stems_are_looked_up_both_ways() {
+        let lexicon = lexicon();
+        // `troops` and `troop` share the stem `troop`.
+        assert_eq!(lexicon.lookup(Lang::English, "troop"), [["troup"]]);
+        assert_eq!(
+            lexicon.lookup(Lang::English, "agreement"),
+            [["accord"], ["entent"]]
+        );
+        // `threat` is no English headword: the French entry read backwards.
+        assert_eq!(lexicon.lookup(Lang::English, "threat"), [["menac"]]);
+        assert_eq!(
+            lexicon.lookup(Lang::French, "defens"),
+            [["defenc"], ["defens"]]
+        );
+        assert!(lexicon.lookup(Lang::French, "otan").is_empty());
+        assert!(lexicon.knows(Lang::French, "guerr") && !lexicon.knows(Lang::English, "guerr"));
+    }
+
+    #[test]
+    fn cached_in_the_index_directory() {
+        let dicts = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        for (name, head, translation) in [
+            ("freedict-eng-fra", "war", "guerre"),
+            ("freedict-fra-eng", "menace", "threat"),
+        ] {
+            let body = format!("{head} /x/\n{translation}\n");
+            std::fs::write(dicts.path().join(format!("{name}.dict")), &body).unwrap();
+            let len = dictd_len(body.len());
+            std::fs::write(
+                dicts.path().join(format!("{name}.index")),
+                format!("{head}\tA\t{len}\n"),
+            )
+            .unwrap();
+        }
+        let built = Lexicon::load(dicts.path(), Some(cache.path())).unwrap();
+        assert_eq!(built.lookup(Lang::English, "war"), [["guerr"]]);
+        let cached: Vec<_> = std::fs::read_dir(cache.path()).unwrap().flatten().collect();
+        assert_eq!(cached.len(), 1);
+        let read = Lexicon::load(dicts.path(), Some(cache.path())).unwrap();
+        assert_eq!(read.text, built.text);
+        assert!(matches!(
+            Lexicon::load(cache.path(), None),
+            Err(Missing::NotInstalled(_))
+        ));
+    }
+
+    fn dictd_len(n: usize) -> String {
+        const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        assert!(n < 64 * 64);
+        String::from_utf8(vec![DIGITS[n / 64], DIGITS[n % 64]]).unwrap()
+    }
+}
