@@ -12,7 +12,7 @@ use crate::analysis::{ENGLISH, FRENCH, KEYWORD};
 use crate::corpus::SourceMeta;
 use crate::lang::Lang;
 use crate::passage::{PageMark, Passage, PassageId};
-use crate::text::span;
+use crate::text::{prose, span};
 
 /// The fields of a passage document.
 #[derive(Clone, Copy, Debug)]
@@ -53,6 +53,13 @@ pub struct Fields {
     pub date_lo: Field,
     /// Last day the document date may stand for (`YYYYMMDD`).
     pub date_hi: Field,
+    /// Title, section heading and first sentence, analysed as French
+    /// (French passages only): where a passage's words stand out.
+    pub head_fr: Field,
+    /// The same, analysed as English (English passages only).
+    pub head_en: Field,
+    /// How much of the passage is prose, in thousandths (fast).
+    pub prose: Field,
 }
 
 impl Fields {
@@ -61,6 +68,14 @@ impl Fields {
         match lang {
             Lang::French => self.text_fr,
             Lang::English => self.text_en,
+        }
+    }
+
+    /// The heading field for a language.
+    pub fn head_for(&self, lang: Lang) -> Field {
+        match lang {
+            Lang::French => self.head_fr,
+            Lang::English => self.head_en,
         }
     }
 
@@ -86,6 +101,9 @@ impl Fields {
             source: f("source")?,
             date_lo: f("date_lo")?,
             date_hi: f("date_hi")?,
+            head_fr: f("head_fr")?,
+            head_en: f("head_en")?,
+            prose: f("prose")?,
         })
     }
 }
@@ -130,6 +148,9 @@ pub fn build() -> Schema {
     let date = NumericOptions::from(INDEXED | FAST);
     b.add_u64_field("date_lo", date.clone());
     b.add_u64_field("date_hi", date);
+    b.add_text_field("head_fr", analysed(FRENCH, IndexRecordOption::WithFreqs));
+    b.add_text_field("head_en", analysed(ENGLISH, IndexRecordOption::WithFreqs));
+    b.add_u64_field("prose", FAST);
     b.build()
 }
 
@@ -146,6 +167,11 @@ pub fn encode(fields: &Fields, meta: &SourceMeta, p: &Passage) -> TantivyDocumen
     }
     doc.add_text(fields.text, &p.text);
     doc.add_text(fields.text_for(p.lang), &p.text);
+    doc.add_text(fields.head_for(p.lang), head(meta, p));
+    doc.add_u64(
+        fields.prose,
+        (prose::weight(&p.kind, &p.text) * PROSE_SCALE).round() as u64,
+    );
     doc.add_u64(fields.line_start, u64::from(p.line_start));
     doc.add_u64(fields.line_end, u64::from(p.line_end));
     doc.add_text(fields.line_map, span::to_string(&p.spans));
@@ -170,6 +196,32 @@ pub fn encode(fields: &Fields, meta: &SourceMeta, p: &Passage) -> TantivyDocumen
         doc.add_u64(fields.date_hi, date.last_day());
     }
     doc
+}
+
+/// Scale of the stored prose weight.
+pub const PROSE_SCALE: f32 = 1000.0;
+
+/// Where a passage's words stand out: its document's title, its section
+/// heading and its first sentence.
+fn head(meta: &SourceMeta, p: &Passage) -> String {
+    let first_sentence = p
+        .text
+        .split_inclusive(['.', '?', '!', '\n'])
+        .next()
+        .unwrap_or_default();
+    let mut head = String::new();
+    for part in [
+        meta.bib.title.as_deref(),
+        p.section.as_deref(),
+        Some(first_sentence),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        head.push_str(part);
+        head.push('\n');
+    }
+    head
 }
 
 /// Reads a stored passage back, with its document's metadata.

@@ -4,23 +4,29 @@
 //! the sentences that match ([`trim`]).
 
 pub mod filter;
+pub mod plain;
 pub mod query;
+pub mod rank;
 pub mod snippet;
+pub mod stats;
 pub mod trim;
 
-use tantivy::collector::TopDocs;
+use std::sync::Arc;
+
 use tantivy::TantivyDocument;
 
 use crate::corpus::{PartialDate, SourceMeta};
 use crate::error::{Error, Result, Warning};
 use crate::index::{schema, SearchIndex};
-use crate::lang::Lang;
+use crate::lang::{Lang, LangDetector};
 use crate::passage::Passage;
+use crate::translate::Translator;
 
 pub use snippet::Snippet;
 
-/// Hits beyond the limit collected to order equal scores.
-const TIE_MARGIN: usize = 16;
+/// Hits beyond the limit collected to order equal scores and to give the
+/// first places to several documents.
+const TIE_MARGIN: usize = 24;
 
 /// What to search for and how.
 #[derive(Clone, Debug, Default)]
@@ -39,6 +45,13 @@ pub struct SearchOptions {
     pub doc: Option<String>,
     /// Only documents from this source (words of it).
     pub source: Option<String>,
+    /// Translates the query's words into the other language; `None`
+    /// searches the query's words only.
+    pub translator: Option<Arc<Translator>>,
+    /// Most passages of one document in the first five places while
+    /// other documents match (`None`: [`rank::DEFAULT_PER_DOC`]; 0: no
+    /// limit).
+    pub per_doc: Option<usize>,
 }
 
 /// One result.
@@ -63,6 +76,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// What was not understood in the query.
     pub warnings: Vec<Warning>,
+    /// How the query was understood: its language, translations, boosts.
+    pub explanation: Vec<String>,
 }
 
 /// Runs a search.
@@ -81,32 +96,71 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         )));
         return Ok(results);
     }
-    let parser = query::parser(index, query_text);
-    let Some(parsed) = query::parse(&parser, query_text, &mut results.warnings) else {
-        results.warnings.push(Warning::general(format!(
-            "the query '{}' only excludes words: it needs a word to search for",
-            query::echo(query_text)
-        )));
-        return Ok(results);
-    };
-    let query = query::with_phrase_boost(&parser, query_text, parsed);
-
     let searcher = index.searcher();
+    let plain = plain::split(query_text).filter(|(words, _)| !words.is_empty());
+    let lang = LangDetector::default()
+        .detect_query(query_text)
+        .or_else(|| {
+            let translator = options.translator.as_deref()?;
+            translator.vote(&plain.as_ref()?.0)
+        });
+    let other_weight = if options.translator.is_some() {
+        crate::translate::COGNATE_WEIGHT
+    } else {
+        query::OTHER_LANGUAGE_BOOST
+    };
+    let parser = query::parser(index, lang, other_weight);
+    let query = match &plain {
+        Some((words, excluded)) => {
+            let built = plain::build(
+                index,
+                &searcher,
+                &parser,
+                (words, excluded),
+                lang,
+                options.translator.as_deref(),
+            );
+            results.explanation = plain::explain(&built, lang);
+            built.query
+        }
+        None => {
+            let Some(parsed) = query::parse(&parser, query_text, &mut results.warnings) else {
+                results.warnings.push(Warning::general(format!(
+                    "the query '{}' only excludes words: it needs a word to search for",
+                    query::echo(query_text)
+                )));
+                return Ok(results);
+            };
+            results.explanation =
+                vec!["query with operators: searched as written, without translation".to_owned()];
+            query::with_phrase_boost(&parser, query_text, parsed)
+        }
+    };
+
     // No more than the index holds: a limit given by the user never
     // decides an allocation. A few more than asked are collected, so that
-    // passages of equal score are ordered the same way every time.
+    // passages of equal score are ordered the same way every time, and
+    // several documents can take the first places.
     let wanted = options.limit.max(1);
     let collect = wanted
         .saturating_add(TIE_MARGIN)
         .min(searcher.num_docs() as usize)
         .max(1);
-    let collector = TopDocs::with_limit(collect).order_by_score();
-    let mut top = searcher.search(&filter::apply(&*query, &filters), &collector)?;
+    let stats = stats::LanguageStats::new(&searcher, index.fields());
+    let mut top = searcher.search_with_statistics_provider(
+        &filter::apply(&*query, &filters),
+        &rank::collector(collect),
+        &stats,
+    )?;
     // Nothing found: perhaps a misspelling. Words one edit away are tried.
     let mut approximate = false;
     if top.is_empty() {
         let fuzzy = query::fuzzy(index, &parser, query_text);
-        let found = searcher.search(&filter::apply(&*fuzzy, &filters), &collector)?;
+        let found = searcher.search_with_statistics_provider(
+            &filter::apply(&*fuzzy, &filters),
+            &rank::collector(collect),
+            &stats,
+        )?;
         if !found.is_empty() {
             results.warnings.push(Warning::general(format!(
                 "nothing matches '{}' exactly; showing passages with words one letter away",
@@ -129,6 +183,8 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             .then_with(|| ma.path.cmp(&mb.path))
             .then(pa.ordinal.cmp(&pb.ordinal))
     });
+    let per_doc = options.per_doc.unwrap_or(rank::DEFAULT_PER_DOC);
+    let mut top = rank::diversify(top, |(_, (p, _))| p.id.doc(), per_doc);
     top.truncate(wanted);
 
     let fields = index.fields();

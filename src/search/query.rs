@@ -9,27 +9,26 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, QueryP
 use crate::analysis::{self, tokens};
 use crate::error::{one_line, Warning};
 use crate::index::SearchIndex;
-use crate::lang::{Lang, LangDetector};
+use crate::lang::Lang;
 
 /// Edit distance of the words tried when nothing matches exactly.
 pub(crate) const FUZZY_DISTANCE: u8 = 1;
-/// Weight of the other language's field for a query in a known language.
-const OTHER_LANGUAGE_BOOST: f32 = 0.25;
+/// Weight of the other language's field for a query in a known language,
+/// when the query is not translated.
+pub const OTHER_LANGUAGE_BOOST: f32 = 0.25;
 /// Weight of the whole-query phrase clause.
 const PHRASE_BOOST: f32 = 2.0;
 /// Words allowed between the query's words for the phrase clause.
 const PHRASE_SLOP: u32 = 1;
 
-/// The parser for a query over both language fields.
-pub fn parser(index: &SearchIndex, query: &str) -> QueryParser {
+/// The parser for a query over both language fields. A query in a known
+/// language weighs the other language's field by `other_weight`: there,
+/// its words are rare and would score too high.
+pub fn parser(index: &SearchIndex, lang: Option<Lang>, other_weight: f32) -> QueryParser {
     let fields = index.fields();
     let mut parser = QueryParser::for_index(index.index(), vec![fields.text_fr, fields.text_en]);
-    // A query clearly in one language weighs the other language's field
-    // down: there, its words are rare and would score too high.
-    if let Some(lang) = LangDetector::default().detect_query(query) {
-        for other in Lang::ALL.into_iter().filter(|l| *l != lang) {
-            parser.set_field_boost(fields.text_for(other), OTHER_LANGUAGE_BOOST);
-        }
+    if let Some(lang) = lang {
+        parser.set_field_boost(fields.text_for(lang.other()), other_weight);
     }
     parser
 }

@@ -5,7 +5,8 @@
 //! * [`mod@clean`]: the cleaner, lines to [`Block`]s;
 //! * [`passage`]: blocks to passages of citable size;
 //! * [`span`]: offsets back to source lines, carried by blocks and passages;
-//! * [`similarity`]: how alike two texts are (for ids whose text changed).
+//! * [`similarity`]: how alike two texts are (for ids whose text changed);
+//! * [`prose`]: how much of a passage is prose rather than links or figures.
 //!
 //! Nothing here knows about files or metadata: the caller says which lines
 //! are metadata ([`Metadata`]).
@@ -17,6 +18,7 @@ pub mod hyphenation;
 pub mod lines;
 pub mod markdown;
 pub mod passage;
+pub mod prose;
 pub mod similarity;
 pub mod span;
 

@@ -1,0 +1,78 @@
+//! Ranking beyond BM25: a hit's score is weighed by how much of its
+//! passage is prose (links and figures rank below prose with the same
+//! words), and the first places go to several documents rather than to
+//! one that repeats itself.
+
+use tantivy::collector::{Collector, TopDocs};
+use tantivy::{DocAddress, DocId, Score, SegmentReader};
+
+use crate::index::schema::PROSE_SCALE;
+
+/// Places at the top where one document's passages are limited.
+pub const DIVERSE_PLACES: usize = 5;
+/// Passages of one document allowed in those places by default.
+pub const DEFAULT_PER_DOC: usize = 2;
+
+/// The collector of the best `limit` hits, their BM25 scores weighed by
+/// their passages' prose weight.
+pub fn collector(limit: usize) -> impl Collector<Fruit = Vec<(Score, DocAddress)>> {
+    TopDocs::with_limit(limit).tweak_score(|segment: &SegmentReader| {
+        let prose = segment
+            .fast_fields()
+            .u64("prose")
+            .ok()
+            .map(|column| column.first_or_default_col(PROSE_SCALE as u64));
+        move |doc: DocId, score: Score| match &prose {
+            Some(column) => score * column.get_val(doc) as Score / PROSE_SCALE,
+            None => score,
+        }
+    })
+}
+
+/// Reorders hits, best first, so that no document has more than
+/// `per_doc` of the first [`DIVERSE_PLACES`] places while another
+/// document's hit can take the place; the others follow in their order.
+/// `per_doc` 0 keeps the order as it is.
+pub fn diversify<T>(hits: Vec<T>, doc_of: impl Fn(&T) -> &str, per_doc: usize) -> Vec<T> {
+    if per_doc == 0 {
+        return hits;
+    }
+    let mut rest: Vec<Option<T>> = hits.into_iter().map(Some).collect();
+    let mut out: Vec<T> = Vec::with_capacity(rest.len());
+    while out.len() < DIVERSE_PLACES {
+        let count = |doc: &str, out: &[T]| out.iter().filter(|h| doc_of(h) == doc).count();
+        let pick = rest
+            .iter()
+            .position(|h| h.as_ref().is_some_and(|h| count(doc_of(h), &out) < per_doc))
+            .or_else(|| rest.iter().position(Option::is_some));
+        match pick {
+            Some(i) => out.push(rest[i].take().expect("a hit")),
+            None => break,
+        }
+    }
+    out.extend(rest.into_iter().flatten());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_most_two_of_a_document_in_the_first_five() {
+        let hits = vec!["a1", "a2", "a3", "a4", "b1", "a5", "c1"];
+        let ranked = diversify(hits.clone(), |h| &h[..1], 2);
+        assert_eq!(ranked, ["a1", "a2", "b1", "c1", "a3", "a4", "a5"]);
+        assert_eq!(diversify(hits.clone(), |h| &h[..1], 0), hits);
+        assert_eq!(
+            diversify(hits.clone(), |h| &h[..1], 1),
+            ["a1", "b1", "c1", "a2", "a3", "a4", "a5"]
+        );
+    }
+
+    #[test]
+    fn one_document_alone_keeps_its_order() {
+        let hits = vec!["a1", "a2", "a3"];
+        assert_eq!(diversify(hits.clone(), |h| &h[..1], 2), hits);
+    }
+}
