@@ -26,7 +26,8 @@ use nrel_search::output::CiteFormat;
     version,
     override_usage = "nrel-search [OPTIONS] QUERY...\n       nrel-search [OPTIONS] <COMMAND>",
     after_help = "Search options (-n, --lang, --since, --until, --doc, --source, --json, --cite, \
-                  --no-refresh, --color): nrel-search search --help\n\n\
+                  --no-refresh, --no-translate, --explain, --per-doc, --dict, --color): \
+                  nrel-search search --help\n\n\
                   Exit status: 0 when something was found (or all is well), 1 when nothing was \
                   (or something is not right: a stale index, a failed check), 2 on error."
 )]
@@ -203,6 +204,31 @@ pub struct SearchArgs {
     /// Answer from the index as it is, even if the corpus changed.
     #[arg(long)]
     pub no_refresh: bool,
+
+    /// Search the query's words only, without their translations into the
+    /// other language.
+    #[arg(long)]
+    pub no_translate: bool,
+
+    /// Print how the query was understood (its language, the translations
+    /// searched and their weights) on standard error.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Most passages of one document in the first five places while other
+    /// documents match (0: no limit).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub per_doc: usize,
+
+    /// Folder of the FreeDict dictionaries in the dictd format
+    /// (freedict-eng-fra, freedict-fra-eng).
+    #[arg(
+        long,
+        env = "NREL_DICT",
+        default_value = "/usr/share/dictd",
+        value_name = "DIR"
+    )]
+    pub dict: PathBuf,
 
     /// Colour the output: auto (on a terminal, unless NO_COLOR is set),
     /// always or never.

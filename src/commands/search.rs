@@ -1,27 +1,39 @@
 //! `nrel-search QUERY` and `nrel-search search QUERY`.
 
+use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Result};
 
 use nrel_search::corpus::rel_path;
+use nrel_search::index::SearchIndex;
 use nrel_search::output::{self, Color};
 use nrel_search::search::{self, SearchOptions};
-use nrel_search::Error;
+use nrel_search::translate::Translator;
+use nrel_search::{Error, Warning};
 
 use super::{open, warn_untrimmed, FOUND, NOT_FOUND};
 use crate::cli::{ColorChoice, Dirs, SearchArgs};
-use crate::messages::{note, warn_all};
+use crate::messages::{note, warn, warn_all};
 
 pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     let mut options = options(&args)?;
     // A document named by its path as hits print it (corpus included).
     options.doc = options.doc.map(|doc| in_corpus(&doc, &dirs.corpus));
     let index = open(dirs, args.no_refresh)?;
+    if !args.no_translate {
+        options.translator = Some(Arc::new(translator(dirs, &args.dict, &index)));
+    }
     let results = search::search(&index, &options).map_err(cli_error)?;
     warn_all(&results.warnings);
+    if args.explain {
+        for line in &results.explanation {
+            note(format_args!("explain: {line}"));
+        }
+    }
     let mut out = io::stdout().lock();
     if args.json {
         output::json::print_hits(&mut out, &results.hits)?;
@@ -76,7 +88,46 @@ fn options(args: &SearchArgs) -> Result<SearchOptions> {
         until: args.until,
         doc: args.doc.clone(),
         source: args.source.clone(),
+        translator: None,
+        per_doc: Some(args.per_doc),
     })
+}
+
+/// Where the index remembers that it said the dictionaries are missing.
+const DICTIONARIES_NOTED: &str = ".dictionaries-missing";
+
+/// The translator of the corpus's glossary and the dictionaries in `dict`.
+/// Missing dictionaries are said once per index (and again if they go
+/// missing after having been there); a bad glossary on every search.
+fn translator(dirs: &Dirs, dict: &Path, index: &SearchIndex) -> Translator {
+    let cache = (!index.is_read_only()).then(|| index.dir());
+    let (translator, setup) = Translator::load(&dirs.corpus, dict, cache);
+    for line in &setup.notes {
+        warn(&Warning::general(line.clone()));
+    }
+    let marker = index.dir().join(DICTIONARIES_NOTED);
+    match setup.dictionaries_missing {
+        Some(dir) => {
+            let said = fs::read_to_string(&marker).is_ok_and(|d| d == dir.to_string_lossy());
+            if !said {
+                note(format_args!(
+                    "no FreeDict dictionaries in {}: English and French words are translated with the \
+                     corpus's glossary and cognates only (to add them: apt-get install \
+                     dict-freedict-eng-fra dict-freedict-fra-eng, or --dict DIR)",
+                    dir.display()
+                ));
+                if cache.is_some() {
+                    let _ = fs::write(&marker, dir.to_string_lossy().as_bytes());
+                }
+            }
+        }
+        None => {
+            if cache.is_some() && marker.exists() {
+                let _ = fs::remove_file(&marker);
+            }
+        }
+    }
+    translator
 }
 
 /// A path inside the corpus, relative to it; anything else as it is.

@@ -4,6 +4,7 @@
 mod harness;
 
 mod adversarial;
+mod bilingual;
 mod cite;
 mod errors;
 mod formats;
