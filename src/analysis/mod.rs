@@ -22,6 +22,8 @@ mod stopwords;
 pub use apostrophe::{ApostropheFilter, APOSTROPHES};
 pub use stem::SnowballFilter;
 
+use std::sync::OnceLock;
+
 use rust_stemmers::Algorithm;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
@@ -73,8 +75,16 @@ fn chain(lang: Lang) -> LanguageChain {
 }
 
 /// The analyzer of a language: split, elision or possessives, lowercase,
-/// stop words, accent folding, Snowball stemming.
+/// stop words, accent folding, Snowball stemming. Built once per process
+/// (a stop word set, a stemmer) and cloned.
 pub fn analyzer(lang: Lang) -> TextAnalyzer {
+    static BUILT: OnceLock<[TextAnalyzer; 2]> = OnceLock::new();
+    let built = BUILT.get_or_init(|| [build(Lang::French), build(Lang::English)]);
+    built[usize::from(lang == Lang::English)].clone()
+}
+
+/// Builds the analyzer of a language.
+fn build(lang: Lang) -> TextAnalyzer {
     let chain = chain(lang);
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))

@@ -12,6 +12,7 @@ use crate::analysis::{keyword_analyzer, tokens};
 use crate::error::{Error, Result};
 use crate::index::record::PENDING;
 use crate::index::SearchIndex;
+use crate::lang::Lang;
 
 /// The filters of a search, checked against the index.
 pub fn filters(index: &SearchIndex, options: &SearchOptions) -> Result<Vec<Box<dyn Query>>> {
@@ -19,7 +20,7 @@ pub fn filters(index: &SearchIndex, options: &SearchOptions) -> Result<Vec<Box<d
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
     let mut filter = |q: Box<dyn Query>| filters.push(Box::new(ConstScoreQuery::new(q, 0.0)));
     if let Some(lang) = options.lang {
-        filter(term_query(Term::from_field_text(fields.lang, lang.code())));
+        filter(language(index, lang));
     }
     if let Some(since) = options.since {
         filter(Box::new(RangeQuery::new(
@@ -71,6 +72,12 @@ pub fn apply(query: &dyn Query, filters: &[Box<dyn Query>]) -> BooleanQuery {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query.box_clone())];
     clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
     BooleanQuery::new(clauses)
+}
+
+/// The passages in a language, at no score.
+pub fn language(index: &SearchIndex, lang: Lang) -> Box<dyn Query> {
+    let term = Term::from_field_text(index.fields().lang, lang.code());
+    Box::new(ConstScoreQuery::new(term_query(term), 0.0))
 }
 
 fn term_query(term: Term) -> Box<dyn Query> {

@@ -13,6 +13,7 @@ pub mod trim;
 
 use std::sync::Arc;
 
+use tantivy::query::Query;
 use tantivy::TantivyDocument;
 
 use crate::corpus::{PartialDate, SourceMeta};
@@ -110,6 +111,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         query::OTHER_LANGUAGE_BOOST
     };
     let parser = query::parser(index, lang, other_weight);
+    let mut complete = None;
     let query = match &plain {
         Some((words, excluded)) => {
             let built = plain::build(
@@ -121,6 +123,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                 options.translator.as_deref(),
             );
             results.explanation = plain::explain(&built, lang);
+            complete = Some(built.complete);
             built.query
         }
         None => {
@@ -185,6 +188,28 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     });
     let per_doc = options.per_doc.unwrap_or(rank::DEFAULT_PER_DOC);
     let mut top = rank::diversify(top, |(_, (p, _))| p.id.doc(), per_doc);
+    // A translated query finds passages of both languages: when the first
+    // places are all in one language, the other language's best passage
+    // that says all of the query (in its words or their translations) gets
+    // a place among them.
+    if let (Some(complete), Some(_), None) = (&complete, &options.translator, options.lang) {
+        let first = top.first().map(|(_, (p, _))| p.lang);
+        if let Some(first) = first.filter(|&l| rank::one_language(&top, |(_, (p, _))| p.lang, l)) {
+            let other = filter::language(index, first.other());
+            let mut clauses: Vec<Box<dyn Query>> = vec![complete.box_clone(), other];
+            clauses.extend(filters.iter().map(|f| f.box_clone()));
+            let best = searcher.search_with_statistics_provider(
+                &tantivy::query::BooleanQuery::intersection(clauses),
+                &rank::collector(1),
+                &stats,
+            )?;
+            if let Some((score, addr)) = best.into_iter().next() {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                let hit = (score, schema::decode(index.fields(), &doc));
+                top = rank::mix_in(top, hit, |(_, (p, _))| p.id.clone());
+            }
+        }
+    }
     top.truncate(wanted);
 
     let fields = index.fields();

@@ -107,6 +107,9 @@ pub struct Plain {
     pub query: Box<dyn Query>,
     /// The units, with their alternatives and final boosts.
     pub units: Vec<(Unit, Vec<f32>)>,
+    /// Passages that say every required unit (in its words or a
+    /// translation), without the excluded words.
+    pub complete: Box<dyn Query>,
 }
 
 /// Builds the query of plain `words` (not empty) and `excluded` words.
@@ -210,6 +213,27 @@ pub fn build(
         .filter(|(required, _)| *required)
         .map(|(_, q)| (Occur::Must, q))
         .collect();
+    // Nearly complete: all the required units, or all but one of three
+    // or more (a word may have no translation).
+    let mut complete: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        if required.is_empty() {
+            top[0].1.box_clone()
+        } else {
+            let n = required.len();
+            let least = if n >= 3 { n - 1 } else { n };
+            Box::new(BooleanQuery::with_minimum_required_clauses(
+                required
+                    .iter()
+                    .map(|(_, q)| (Occur::Should, q.box_clone()))
+                    .collect(),
+                least,
+            ))
+        },
+    )];
+    for word in excluded {
+        complete.push((Occur::MustNot, parser.parse_query_lenient(word).0));
+    }
     if required.len() >= 2 {
         let all = required;
         top.push((
@@ -254,6 +278,7 @@ pub fn build(
     Plain {
         query: Box::new(BooleanQuery::new(top)),
         units: explained,
+        complete: Box::new(BooleanQuery::new(complete)),
     }
 }
 

@@ -7,6 +7,7 @@ use tantivy::collector::{Collector, TopDocs};
 use tantivy::{DocAddress, DocId, Score, SegmentReader};
 
 use crate::index::schema::PROSE_SCALE;
+use crate::lang::Lang;
 
 /// Places at the top where one document's passages are limited.
 pub const DIVERSE_PLACES: usize = 5;
@@ -54,6 +55,30 @@ pub fn diversify<T>(hits: Vec<T>, doc_of: impl Fn(&T) -> &str, per_doc: usize) -
     out
 }
 
+/// The place (from 0) the other language's best hit takes when the first
+/// places are all in one language.
+pub const LANGUAGE_PLACE: usize = 2;
+
+/// Whether the first [`DIVERSE_PLACES`] hits are all in language `lang`.
+pub fn one_language<T>(hits: &[T], lang_of: impl Fn(&T) -> Lang, lang: Lang) -> bool {
+    hits.iter().take(DIVERSE_PLACES).all(|h| lang_of(h) == lang)
+}
+
+/// Puts `hit` (the other language's best) at place [`LANGUAGE_PLACE`]
+/// (the third), or last when there are fewer hits; taken out of its own
+/// place further down if it was there.
+pub fn mix_in<T, K: PartialEq>(mut hits: Vec<T>, hit: T, key: impl Fn(&T) -> K) -> Vec<T> {
+    let k = key(&hit);
+    if let Some(at) = hits.iter().position(|h| key(h) == k) {
+        if at < LANGUAGE_PLACE {
+            return hits;
+        }
+        hits.remove(at);
+    }
+    hits.insert(LANGUAGE_PLACE.min(hits.len()), hit);
+    hits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +99,28 @@ mod tests {
     fn one_document_alone_keeps_its_order() {
         let hits = vec!["a1", "a2", "a3"];
         assert_eq!(diversify(hits.clone(), |h| &h[..1], 2), hits);
+    }
+
+    #[test]
+    fn the_other_language_gets_the_third_place() {
+        let lang = |h: &&str| {
+            if h.starts_with('f') {
+                Lang::French
+            } else {
+                Lang::English
+            }
+        };
+        let hits = vec!["f1", "f2", "f3", "f4", "f5", "f6", "e1", "e2"];
+        assert!(one_language(&hits, lang, Lang::French));
+        assert!(!one_language(&["f1", "e1"], lang, Lang::French));
+        assert_eq!(
+            mix_in(hits, "e1", |h| *h),
+            ["f1", "f2", "e1", "f3", "f4", "f5", "f6", "e2"]
+        );
+        assert_eq!(mix_in(vec!["f1"], "e3", |h| *h), ["f1", "e3"]);
+        assert_eq!(
+            mix_in(vec!["f1", "e3", "f2"], "e3", |h| *h),
+            ["f1", "e3", "f2"]
+        );
     }
 }

@@ -8,6 +8,10 @@
 
 use crate::lang::Lang;
 
+/// Shortest stem taken for the other language's (shorter ones are too
+/// often another word).
+pub const MIN_STEM: usize = 5;
+
 /// English ending, French ending. Longer endings first.
 const ENDINGS: &[(&str, &str)] = &[
     ("ically", "iquement"),

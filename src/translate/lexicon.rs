@@ -9,8 +9,9 @@
 //! Analysing 17,000 entries takes tens of milliseconds, so the table is
 //! cached in the index directory, in a file named by a fingerprint of the
 //! dictionaries and of the analysis (`lexicon-<hash>.tsv`: a line per
-//! stem, `lang TAB stem TAB term term;term…`). A search reads it whole and
-//! looks its words up by substring search: no parsing into a map.
+//! stem, `lang TAB stem TAB term term;term…`, sorted). A search reads it
+//! whole and looks its words up by binary search over the lines: no
+//! parsing into a map.
 
 use std::collections::HashMap;
 use std::fs;
@@ -33,10 +34,26 @@ pub const GAP: &str = "_";
 /// First line of the cached table.
 const HEADER: &str = "# nrel-search lexicon (FreeDict, analysed): lang, stem, translations\n";
 
-/// The lexicon, as the text of the cached table.
-#[derive(Default)]
+/// The lexicon, as the bytes of the cached table (mapped from the cache,
+/// or built in memory).
 pub struct Lexicon {
-    text: String,
+    text: Bytes,
+}
+
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(map) => map,
+            Bytes::Owned(bytes) => bytes,
+        }
+    }
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -70,9 +87,11 @@ impl Lexicon {
             return Err(Missing::NotInstalled(dict_dir.to_owned()));
         }
         let cache = cache_dir.map(|dir| dir.join(format!("lexicon-{}.tsv", fingerprint(&files))));
-        if let Some(text) = cache.as_ref().and_then(|c| fs::read_to_string(c).ok()) {
-            if text.starts_with(HEADER) {
-                return Ok(Lexicon { text });
+        if let Some(text) = cache.as_ref().and_then(|c| map(c)) {
+            if text.starts_with(HEADER.as_bytes()) {
+                return Ok(Lexicon {
+                    text: Bytes::Mapped(text),
+                });
             }
         }
         let mut entries = HashMap::new();
@@ -147,7 +166,9 @@ impl Lexicon {
             text.push_str(&line);
             text.push('\n');
         }
-        Lexicon { text }
+        Lexicon {
+            text: Bytes::Owned(text.into_bytes()),
+        }
     }
 
     /// Writes the table to `path` (through a temporary file, renamed), and
@@ -155,7 +176,7 @@ impl Lexicon {
     /// cache only costs time.
     fn save(&self, path: &Path, dir: &Path) {
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if fs::write(&tmp, &self.text).is_err() || fs::rename(&tmp, path).is_err() {
+        if fs::write(&tmp, &self.text[..]).is_err() || fs::rename(&tmp, path).is_err() {
             let _ = fs::remove_file(&tmp);
             return;
         }
@@ -174,31 +195,74 @@ impl Lexicon {
     /// `stem`: each the analysed terms in the other language, [`GAP`] where
     /// a stop word was.
     pub fn lookup(&self, from: Lang, stem: &str) -> Vec<Vec<&str>> {
-        let key = format!("\n{}\t{stem}\t", from.code());
-        let Some(at) = self.text.find(&key) else {
+        let Some(line) = self.line(from, stem) else {
             return Vec::new();
         };
-        let rest = &self.text[at + key.len()..];
-        let line = rest.split('\n').next().unwrap_or_default();
-        line.split(';')
-            .map(|t| t.split(' ').collect::<Vec<_>>())
-            .collect()
+        line.split(';').map(|t| t.split(' ').collect()).collect()
     }
 
     /// Whether `stem` is a headword or a translation in language `lang`.
     pub fn knows(&self, lang: Lang, stem: &str) -> bool {
-        self.text.contains(&format!("\n{}\t{stem}\t", lang.code()))
+        self.line(lang, stem).is_some()
+    }
+
+    /// The translations part of the line of `stem`, by binary search over
+    /// the sorted lines (`lang TAB stem TAB`: a tab sorts before any
+    /// character of a stem, so the order of the keys is the lines').
+    fn line(&self, lang: Lang, stem: &str) -> Option<&str> {
+        let key = format!("{}\t{stem}\t", lang.code());
+        let key = key.as_bytes();
+        let text = &self.text[..];
+        let line_at = |at: usize| -> (usize, &[u8]) {
+            let start = text[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let end = text[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(text.len(), |i| start + i);
+            (start, &text[start..end])
+        };
+        let (mut lo, mut hi) = (HEADER.len(), text.len());
+        while lo < hi {
+            // `lo` is always a line's start, so the line holding the middle
+            // starts in `lo..hi`.
+            let (start, line) = line_at(lo + (hi - lo) / 2);
+            if line.starts_with(key) {
+                return std::str::from_utf8(&line[key.len()..]).ok();
+            }
+            if line < key {
+                lo = start + line.len() + 1;
+            } else {
+                hi = start;
+            }
+        }
+        None
     }
 
     /// Stems in the table.
     pub fn len(&self) -> usize {
-        self.text.lines().count().saturating_sub(1)
+        self.text
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            .saturating_sub(1)
     }
 
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The cached table, mapped. The file is only ever replaced (renamed
+/// over), never written in place, so the mapping stays valid.
+fn map(path: &Path) -> Option<memmap2::Mmap> {
+    let file = fs::File::open(path).ok()?;
+    // SAFETY: the cache file is written whole under another name and
+    // renamed into place; a mapped file is never modified.
+    unsafe { memmap2::Mmap::map(&file) }.ok()
 }
 
 /// A fingerprint of the dictionary files (path, size, modification time)
@@ -271,6 +335,34 @@ mod tests {
     }
 
     #[test]
+    fn every_stem_is_found_by_binary_search() {
+        let words: Vec<String> = (0..500).map(|i| format!("mot{i}x")).collect();
+        let mut entries = HashMap::new();
+        entries.insert(
+            Lang::French,
+            words
+                .iter()
+                .map(|w| entry(w, &["word"]))
+                .collect::<Vec<_>>(),
+        );
+        let lexicon = Lexicon::build(&entries);
+        let mut analyzer = analyzer(Lang::French);
+        for word in &words {
+            let stem = crate::analysis::tokens(&mut analyzer, word).remove(0);
+            assert_eq!(lexicon.lookup(Lang::French, &stem), [["word"]], "{word}");
+        }
+        for missing in ["a", "mot", "mot1", "zzz", ""] {
+            assert!(
+                lexicon.lookup(Lang::French, missing).is_empty(),
+                "{missing}"
+            );
+        }
+        // English keys sort before French ones: each language finds its own.
+        assert!(lexicon.knows(Lang::English, "word"));
+        assert!(!lexicon.knows(Lang::French, "word"));
+    }
+
+    #[test]
     fn cached_in_the_index_directory() {
         let dicts = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();
@@ -292,7 +384,8 @@ mod tests {
         let cached: Vec<_> = std::fs::read_dir(cache.path()).unwrap().flatten().collect();
         assert_eq!(cached.len(), 1);
         let read = Lexicon::load(dicts.path(), Some(cache.path())).unwrap();
-        assert_eq!(read.text, built.text);
+        assert_eq!(&read.text[..], &built.text[..]);
+        assert!(matches!(read.text, Bytes::Mapped(_)));
         assert!(matches!(
             Lexicon::load(cache.path(), None),
             Err(Missing::NotInstalled(_))

@@ -282,6 +282,15 @@ impl Translator {
                 }
             }
         }
+        // The word's stem may be the other language's too (`annexation`
+        // and `annexion` share `annex`, `response` and `réponse` do not).
+        if let [stem] = terms {
+            let t = vec![(0, stem.clone())];
+            let df = phrase_df(stats, other, &t);
+            if df > 0 && stem.chars().count() >= cognates::MIN_STEM {
+                found.push((t, df, Via::Cognate));
+            }
+        }
         for candidate in cognates::candidates(word, from) {
             if let [term] = tokens(other_analyzer, &candidate).as_slice() {
                 let t = vec![(0, term.clone())];
