@@ -16,7 +16,8 @@
 //! * [`translate`]: a query's words in the other language (glossary,
 //!   dictionaries, cognates);
 //! * [`search`]: queries, filters, ranking and snippets;
-//! * [`output`] and [`notes`]: printing hits and citations, checking notes.
+//! * [`output`] and [`notes`]: printing hits and citations, checking notes;
+//! * [`serve`]: the local web page and its JSON API.
 //!
 //! [`fingerprint`] hashes contents; [`error`] is the library's error type.
 //!
@@ -61,6 +62,7 @@ pub mod notes;
 pub mod output;
 pub mod passage;
 pub mod search;
+pub mod serve;
 pub mod text;
 pub mod translate;
 
