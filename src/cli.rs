@@ -143,6 +143,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Keep the index up to date while files change.
     Watch(WatchArgs),
+    /// Serve a search page and a JSON API on this machine.
+    Serve(ServeArgs),
     /// Print passages as citations.
     Cite(CiteArgs),
     /// Export the corpus's bibliography.
@@ -268,6 +270,35 @@ pub struct ShowArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port, printed).
+    #[arg(long, default_value_t = 7700, value_name = "PORT")]
+    pub port: u16,
+
+    /// Address to listen on. Anything but a loopback address makes the
+    /// corpus readable by others on the network.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+
+    /// Open the page in the browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Search the query's words only, without their translations.
+    #[arg(long)]
+    pub no_translate: bool,
+
+    /// Folder of the FreeDict dictionaries in the dictd format.
+    #[arg(
+        long,
+        env = "NREL_DICT",
+        default_value = "/usr/share/dictd",
+        value_name = "DIR"
+    )]
+    pub dict: PathBuf,
 }
 
 #[derive(Args, Debug)]

@@ -7,6 +7,7 @@ mod check;
 mod cite;
 mod index;
 mod search;
+mod serve;
 mod shell;
 mod show;
 mod status;
@@ -46,6 +47,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Status => status::run(&dirs),
         Command::Show(args) => show::run(&dirs, args),
         Command::Watch(args) => watch::run(&dirs, args),
+        Command::Serve(args) => serve::run(&dirs, args),
         Command::Cite(args) => cite::run(&dirs, args),
         Command::Bib(args) => cite::run_bib(&dirs, args),
         Command::Check(args) => check::run(&dirs, args),

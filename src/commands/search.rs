@@ -99,7 +99,7 @@ const DICTIONARIES_NOTED: &str = ".dictionaries-missing";
 /// The translator of the corpus's glossary and the dictionaries in `dict`.
 /// Missing dictionaries are said once per index (and again if they go
 /// missing after having been there); a bad glossary on every search.
-fn translator(dirs: &Dirs, dict: &Path, index: &SearchIndex) -> Translator {
+pub(crate) fn translator(dirs: &Dirs, dict: &Path, index: &SearchIndex) -> Translator {
     let cache = (!index.is_read_only()).then(|| index.dir());
     let (translator, setup) = Translator::load(&dirs.corpus, dict, cache);
     for line in &setup.notes {

@@ -13,7 +13,7 @@ use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use nrel_search::index::vouch::{self, Watch};
-use nrel_search::index::{self, NoProgress, UpdateOptions};
+use nrel_search::index::{self, NoProgress, UpdateOptions, UpdateReport};
 use nrel_search::{Error, Warning};
 
 use crate::cli::{Dirs, WatchArgs};
@@ -21,66 +21,7 @@ use crate::messages::{warn, warn_all};
 use crate::progress::Bar;
 
 pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
-    nrel_search::corpus::check_corpus(&dirs.corpus)?;
-    // What this watch knows, for the searches that ask (`vouch`).
-    let watch: &'static Watch = Box::leak(Box::default());
-    // Made now, so that its name is the one the file watcher reports.
-    let _ = std::fs::create_dir_all(&dirs.index);
-    let index_dir = absolute(&dirs.index);
-    // Watch first, so that no change made during the first update is missed.
-    let (tx, rx) = mpsc::channel();
-    let seen_index = index_dir.clone();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        let changed = match &event {
-            Ok(event) if event.need_rescan() || event.paths.is_empty() => {
-                // The queue overflowed: events were lost, the watches of
-                // new directories among them.
-                watch.blind("the file watcher lost events".into());
-                true
-            }
-            Ok(event) => watch.saw(&seen_index, &event.paths, changes_files(event.kind)),
-            Err(e) => {
-                // Events may be missing from now on.
-                watch.blind(format!("the file watcher failed ({e})"));
-                true
-            }
-        };
-        if changed {
-            let _ = tx.send(event);
-        }
-    })
-    .map_err(Error::from)?;
-    // The directory watched: if another takes its name, events stop.
-    let root = identity(&dirs.corpus);
-    watcher
-        .watch(&absolute(&dirs.corpus), RecursiveMode::Recursive)
-        .map_err(Error::from)?;
-    let before = watch.changes();
-    let (opened, report) = index::update(
-        &dirs.corpus,
-        &dirs.index,
-        &UpdateOptions::default(),
-        &Bar::new(),
-    )?;
-    vouch_unless_blind(watch, &dirs.corpus, root, before, &opened);
-    // Searches ask this watch instead of checking the corpus themselves.
-    let probes = index_dir.join(vouch::PROBES);
-    let served = std::fs::create_dir_all(&probes)
-        .and_then(|()| {
-            watcher
-                .watch(&probes, RecursiveMode::NonRecursive)
-                .map_err(std::io::Error::other)
-        })
-        .and_then(|()| vouch::serve(watch, &index_dir, &dirs.corpus));
-    if let Err(e) = served {
-        warn(&Warning::general(format!(
-            "searches will check the corpus themselves: {e}"
-        )));
-    } else if let Some(why) = watch.blind_why() {
-        warn(&Warning::general(format!(
-            "searches will check the corpus themselves: {why}"
-        )));
-    }
+    let (keeper, _, report) = Keeper::start(dirs)?;
     warn_all(&report.skips);
     warn_all(&report.warnings);
     println!(
@@ -92,28 +33,8 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
     io::stdout().flush()?;
     let debounce = Duration::from_millis(args.debounce);
     loop {
-        // Wait for a first event, then for quiet.
-        let first = rx.recv().context("the file watcher stopped")?;
-        if let Err(e) = first {
-            warn(&Warning::general(format!("watch: {e}")));
-        }
-        let mut last = Instant::now();
-        while let Some(left) = debounce.checked_sub(last.elapsed()) {
-            match rx.recv_timeout(left) {
-                Ok(_) => last = Instant::now(),
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
-            }
-        }
-        let before = watch.changes();
-        // Something changed: no use checking whether it did.
-        let options = UpdateOptions {
-            quick_check: false,
-            ..UpdateOptions::default()
-        };
-        match index::update(&dirs.corpus, &dirs.index, &options, &NoProgress) {
-            Ok((opened, report)) => {
-                vouch_unless_blind(watch, &dirs.corpus, root, before, &opened);
+        match keeper.next(debounce, || {})? {
+            Ok((_, report)) => {
                 warn_all(&report.skips);
                 warn_all(&report.warnings);
                 if report.changed_anything() {
@@ -123,6 +44,131 @@ pub fn run(dirs: &Dirs, args: WatchArgs) -> Result<ExitCode> {
             }
             Err(e) => eprintln!("nrel-search: error: {e}"),
         }
+    }
+}
+
+/// A corpus kept in step with its index: the file watcher's events, and
+/// the watch that vouches for the index to searches (`watch` and `serve`).
+pub struct Keeper {
+    dirs: Dirs,
+    rx: mpsc::Receiver<notify::Result<notify::Event>>,
+    watch: &'static Watch,
+    root: Option<(u64, u64)>,
+    _watcher: notify::RecommendedWatcher,
+}
+
+impl Keeper {
+    /// Starts watching the corpus, then brings the index in step (with a
+    /// progress bar), and vouches for it to searches.
+    pub fn start(dirs: &Dirs) -> Result<(Keeper, index::SearchIndex, UpdateReport)> {
+        nrel_search::corpus::check_corpus(&dirs.corpus)?;
+        // What this watch knows, for the searches that ask (`vouch`).
+        let watch: &'static Watch = Box::leak(Box::default());
+        // Made now, so that its name is the one the file watcher reports.
+        let _ = std::fs::create_dir_all(&dirs.index);
+        let index_dir = absolute(&dirs.index);
+        // Watch first, so that no change made during the first update is missed.
+        let (tx, rx) = mpsc::channel();
+        let seen_index = index_dir.clone();
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                let changed = match &event {
+                    Ok(event) if event.need_rescan() || event.paths.is_empty() => {
+                        // The queue overflowed: events were lost, the watches of
+                        // new directories among them.
+                        watch.blind("the file watcher lost events".into());
+                        true
+                    }
+                    Ok(event) => watch.saw(&seen_index, &event.paths, changes_files(event.kind)),
+                    Err(e) => {
+                        // Events may be missing from now on.
+                        watch.blind(format!("the file watcher failed ({e})"));
+                        true
+                    }
+                };
+                if changed {
+                    let _ = tx.send(event);
+                }
+            })
+            .map_err(Error::from)?;
+        // The directory watched: if another takes its name, events stop.
+        let root = identity(&dirs.corpus);
+        watcher
+            .watch(&absolute(&dirs.corpus), RecursiveMode::Recursive)
+            .map_err(Error::from)?;
+        let before = watch.changes();
+        let (opened, report) = index::update(
+            &dirs.corpus,
+            &dirs.index,
+            &UpdateOptions::default(),
+            &Bar::new(),
+        )?;
+        vouch_unless_blind(watch, &dirs.corpus, root, before, &opened);
+        // Searches ask this watch instead of checking the corpus themselves.
+        let probes = index_dir.join(vouch::PROBES);
+        let served = std::fs::create_dir_all(&probes)
+            .and_then(|()| {
+                watcher
+                    .watch(&probes, RecursiveMode::NonRecursive)
+                    .map_err(std::io::Error::other)
+            })
+            .and_then(|()| vouch::serve(watch, &index_dir, &dirs.corpus));
+        if let Err(e) = served {
+            warn(&Warning::general(format!(
+                "searches will check the corpus themselves: {e}"
+            )));
+        } else if let Some(why) = watch.blind_why() {
+            warn(&Warning::general(format!(
+                "searches will check the corpus themselves: {why}"
+            )));
+        }
+        let keeper = Keeper {
+            dirs: dirs.clone(),
+            rx,
+            watch,
+            root,
+            _watcher: watcher,
+        };
+        Ok((keeper, opened, report))
+    }
+
+    /// Waits for a change (calling `seen` at the first event), then for
+    /// `debounce` of quiet, and brings the index in step. The outer error
+    /// is the file watcher gone; the inner one, a failed update.
+    pub fn next(
+        &self,
+        debounce: Duration,
+        seen: impl FnOnce(),
+    ) -> Result<std::result::Result<(index::SearchIndex, UpdateReport), Error>> {
+        // Wait for a first event, then for quiet.
+        let first = self.rx.recv().context("the file watcher stopped")?;
+        if let Err(e) = first {
+            warn(&Warning::general(format!("watch: {e}")));
+        }
+        seen();
+        let mut last = Instant::now();
+        while let Some(left) = debounce.checked_sub(last.elapsed()) {
+            match self.rx.recv_timeout(left) {
+                Ok(_) => last = Instant::now(),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
+            }
+        }
+        let before = self.watch.changes();
+        // Something changed: no use checking whether it did.
+        let options = UpdateOptions {
+            quick_check: false,
+            ..UpdateOptions::default()
+        };
+        let dirs = &self.dirs;
+        Ok(
+            index::update(&dirs.corpus, &dirs.index, &options, &NoProgress).map(
+                |(opened, report)| {
+                    vouch_unless_blind(self.watch, &dirs.corpus, self.root, before, &opened);
+                    (opened, report)
+                },
+            ),
+        )
     }
 }
 

@@ -15,3 +15,4 @@ mod record;
 mod regression;
 mod scripted;
 mod search;
+mod serve;

@@ -1,0 +1,325 @@
+//! `nrel-search serve`: the JSON API over HTTP, and the page in a real
+//! browser (Debian's headless Chromium).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::harness::{assert_contains, Env};
+
+/// A running server, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    stderr: PathBuf,
+}
+
+impl Server {
+    fn start(env: &Env, extra: &[&str]) -> Server {
+        let stderr = env.dir.path().join("serve.err");
+        let mut child = env
+            .cmd()
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&stderr).unwrap())
+            .spawn()
+            .expect("serve starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| {
+                panic!(
+                    "no address in {first:?}: {}",
+                    std::fs::read_to_string(&stderr).unwrap_or_default()
+                )
+            })
+            .to_owned();
+        Server {
+            child,
+            addr,
+            stderr,
+        }
+    }
+
+    fn url(&self, target: &str) -> String {
+        format!("http://{}{target}", self.addr)
+    }
+
+    /// GET with this `Host` header: the status and the body.
+    fn get_as(&self, target: &str, host: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = response
+            .split_once("\r\n\r\n")
+            .map_or(String::new(), |(_, b)| b.to_owned());
+        (status, body)
+    }
+
+    fn get(&self, target: &str) -> (u16, String) {
+        self.get_as(target, &self.addr.clone())
+    }
+
+    fn json(&self, target: &str) -> Value {
+        let (status, body) = self.get(target);
+        assert_eq!(status, 200, "{target}: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Debian's Chromium; the browser tests need it (`.ci/run` installs it).
+fn chromium() -> PathBuf {
+    let path = PathBuf::from("/usr/bin/chromium");
+    assert!(
+        path.exists(),
+        "the browser tests need Chromium: apt-get install chromium"
+    );
+    path
+}
+
+/// The page's DOM after its scripts ran.
+fn dump_dom(url: &str, profile: &Path) -> String {
+    let mut cmd = Command::new(chromium());
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--virtual-time-budget=3000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    let output = cmd.arg("--dump-dom").arg(url).output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn screenshot(url: &str, size: (u32, u32), file: &Path, profile: &Path) {
+    let status = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+            "--virtual-time-budget=3000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--window-size={},{}", size.0, size.1))
+        .arg(format!("--screenshot={}", file.display()))
+        .arg(url)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// The text of the first element with this opening tag fragment.
+fn first_after<'a>(dom: &'a str, marker: &str) -> &'a str {
+    let at = dom
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in:\n{dom}"));
+    let rest = &dom[at..];
+    let start = rest.find('>').unwrap() + 1;
+    let end = rest[start..].find('<').unwrap() + start;
+    &rest[start..end]
+}
+
+#[test]
+fn the_api_over_http() {
+    let env = Env::seed();
+    let server = Server::start(&env, &[]);
+    let v = server.json("/api/search?q=NATO+enlargement&n=3");
+    assert_eq!(v["query"], "NATO enlargement");
+    assert_eq!(v["hits"].as_array().unwrap().len(), 3);
+    assert_eq!(v["hits"][0]["lang"], "fr");
+    let id = v["hits"][0]["id"].as_str().unwrap().to_owned();
+    let passage = server.json(&format!("/api/passage/{id}?context=1"));
+    assert_eq!(passage["passage"]["id"], id.as_str());
+    let (status, cite) = server.get(&format!("/api/cite/{id}?format=text"));
+    assert_eq!(status, 200);
+    assert_contains(&cite, &format!("[nrel:{id}]"));
+    // Errors are JSON, never 500.
+    for (target, code) in [
+        ("/api/search?q=otan&n=-1", 400),
+        ("/api/search?q=otan&until=demain", 400),
+        ("/api/passage/otan-2009-12-04:ffffff", 404),
+        ("/api/passage/..%2F..%2Fetc%2Fpasswd", 404),
+        ("/api/cite/x?format=apa", 400),
+    ] {
+        let (status, body) = server.get(target);
+        assert_eq!(status, code, "{target}: {body}");
+        let error: Value = serde_json::from_str(&body).unwrap();
+        assert!(error["error"].is_string(), "{target}");
+    }
+    // DNS rebinding: a foreign Host is refused.
+    let (status, body) = server.get_as("/api/search?q=otan", "evil.example");
+    assert_eq!(status, 421, "{body}");
+    assert!(!body.contains("OTAN"));
+    let (status, _) = server.get_as("/", "localhost:7700");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn the_page_searches_as_you_type_in_a_browser() {
+    let env = Env::seed();
+    let server = Server::start(&env, &[]);
+    let profile = env.dir.path().join("chromium");
+    // The script takes the box's words, asks the API and renders the hits.
+    let dom = dump_dom(&server.url("/?q=Conseil+OTAN-Russie"), &profile);
+    assert_contains(&dom, r#"<ol id="results" data-rendered="js">"#);
+    let api = server.json("/api/search?q=Conseil+OTAN-Russie&n=1");
+    let title = api["hits"][0]["title"].as_str().unwrap();
+    assert_eq!(first_after(&dom, r#"<a class="title""#), title);
+    assert_contains(&dom, "<mark>Conseil</mark>");
+    assert_contains(&dom, "index fresh");
+    // Without scripts: the server's page for the same URL, opened from a
+    // file, where its script cannot load.
+    let (status, html) = server.get("/?q=Conseil+OTAN-Russie");
+    assert_eq!(status, 200);
+    let file = env.dir.path().join("no-script.html");
+    std::fs::write(&file, html).unwrap();
+    let plain = dump_dom(&format!("file://{}", file.display()), &profile);
+    assert_contains(&plain, r#"<ol id="results" data-rendered="server">"#);
+    assert_eq!(first_after(&plain, r#"<a class="title""#), title);
+    // Screenshots at a desktop and a phone width.
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    for (size, name) in [
+        ((1280, 800), "serve-1280x800.png"),
+        ((400, 800), "serve-400x800.png"),
+    ] {
+        let file = shots.join(name);
+        let _ = std::fs::remove_file(&file);
+        screenshot(&server.url("/?q=NATO+enlargement"), size, &file, &profile);
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_passage_view_and_its_citation() {
+    let env = Env::seed();
+    let server = Server::start(&env, &[]);
+    let profile = env.dir.path().join("chromium");
+    let hit = &server.json("/api/search?q=Sotchi&n=1")["hits"][0];
+    let id = hit["id"].as_str().unwrap();
+    let dom = dump_dom(&server.url(&format!("/passage/{id}?context=1")), &profile);
+    assert_contains(&dom, r#"aria-current="true""#);
+    assert_contains(&dom, "Sotchi");
+    // The Markdown citation, as `cite` prints it, ready to copy.
+    let cite = env.run(&["cite", id]);
+    let first_line = cite.stdout.lines().next().unwrap();
+    let citation = first_after(&dom, r#"<pre id="citation""#)
+        .replace("&gt;", ">")
+        .replace("&lt;", "<")
+        .replace("&amp;", "&");
+    assert!(citation.starts_with(first_line.trim_end()), "{citation}");
+    assert_contains(&citation, &format!("[nrel:{id}]"));
+    assert_contains(&dom, "Download CSL-JSON");
+}
+
+#[test]
+fn hostile_text_stays_text() {
+    let env = Env::empty();
+    env.write(
+        "piege.md",
+        "# <script>document.title='pwned'</script>\n\n\
+         Un paragraphe piégé sur le Conseil OTAN-Russie : \"><img src=x onerror=\"document.title='pwned'\"> \
+         et un [lien](javascript:document.title='pwned') pour finir.\n",
+    );
+    let server = Server::start(&env, &[]);
+    let profile = env.dir.path().join("chromium");
+    let id = server.json("/api/search?q=pi%C3%A9g%C3%A9")["hits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for target in [
+        "/?q=pi%C3%A9g%C3%A9".to_owned(),
+        "/?q=%3Cscript%3Edocument.title%3D%27pwned%27%3C%2Fscript%3E".to_owned(),
+        format!("/passage/{id}"),
+    ] {
+        let dom = dump_dom(&server.url(&target), &profile);
+        assert!(dom.contains("<html"), "{target}: {dom}");
+        assert!(!dom.contains("<title>pwned</title>"), "{target}: {dom}");
+        assert!(!dom.contains("<img"), "{target}: {dom}");
+        assert!(!dom.contains("href=\"javascript"), "{target}: {dom}");
+        assert!(
+            dom.contains("&lt;script&gt;") || dom.contains("&lt;img"),
+            "{target}: {dom}"
+        );
+    }
+}
+
+#[test]
+fn the_index_is_kept_in_step_while_serving() {
+    let env = Env::seed();
+    let server = Server::start(&env, &[]);
+    assert_eq!(server.json("/api/status")["index"], "fresh");
+    let before = server.json("/api/search?q=Zapadnaya")["hits"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, 0);
+    env.write(
+        "zapad.txt",
+        "Les manœuvres Zapadnaya 2021 ont réuni des troupes russes et bélarusses près des frontières de l’OTAN.",
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let hits = server.json("/api/search?q=Zapadnaya")["hits"]
+            .as_array()
+            .unwrap()
+            .len();
+        if hits > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the new file was not indexed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(server.json("/api/status")["index"], "fresh");
+    // It never writes to the corpus.
+    let names: Vec<_> = std::fs::read_dir(env.corpus())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 8, "{names:?}");
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let env = Env::seed();
+    let server = Server::start(&env, &["--bind", "0.0.0.0"]);
+    let (status, _) = server.get_as("/api/status", "localhost");
+    assert_eq!(status, 200);
+    let stderr = std::fs::read_to_string(&server.stderr).unwrap();
+    assert_contains(&stderr, "the corpus becomes readable by others");
+}
