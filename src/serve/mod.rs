@@ -257,9 +257,17 @@ pub fn run(service: Arc<Service>, server: tiny_http::Server) {
     }
 }
 
-/// Binds the server.
+/// Binds the server. Its sockets send at once (no Nagle delay): an
+/// answer's headers and body are separate writes, and waiting for the
+/// first one's acknowledgement would add 40 ms to every request.
 pub fn bind(addr: SocketAddr) -> Result<tiny_http::Server, String> {
-    tiny_http::Server::http(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    // Accepted sockets inherit the option on Linux.
+    #[cfg(unix)]
+    let _ = rustix::net::sockopt::set_tcp_nodelay(&listener, true);
+    tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))
 }
 
 fn respond(service: &Service, request: tiny_http::Request) {
