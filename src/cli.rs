@@ -207,10 +207,8 @@ pub struct SearchArgs {
     #[arg(long)]
     pub no_refresh: bool,
 
-    /// Search the query's words only, without their translations into the
-    /// other language.
-    #[arg(long)]
-    pub no_translate: bool,
+    #[command(flatten)]
+    pub translation: TranslateArgs,
 
     /// Print how the query was understood (its language, the translations
     /// searched and their weights) on standard error.
@@ -222,6 +220,20 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub per_doc: usize,
 
+    /// Colour the output: auto (on a terminal, unless NO_COLOR is set),
+    /// always or never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// How queries are translated (search and serve).
+#[derive(Args, Debug, Clone, Default)]
+pub struct TranslateArgs {
+    /// Search the query's words only, without their translations into the
+    /// other language.
+    #[arg(long)]
+    pub no_translate: bool,
+
     /// Folder of the FreeDict dictionaries in the dictd format
     /// (freedict-eng-fra, freedict-fra-eng).
     #[arg(
@@ -231,11 +243,6 @@ pub struct SearchArgs {
         value_name = "DIR"
     )]
     pub dict: PathBuf,
-
-    /// Colour the output: auto (on a terminal, unless NO_COLOR is set),
-    /// always or never.
-    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
-    pub color: ColorChoice,
 }
 
 /// When to colour the output.
@@ -287,18 +294,8 @@ pub struct ServeArgs {
     #[arg(long)]
     pub open: bool,
 
-    /// Search the query's words only, without their translations.
-    #[arg(long)]
-    pub no_translate: bool,
-
-    /// Folder of the FreeDict dictionaries in the dictd format.
-    #[arg(
-        long,
-        env = "NREL_DICT",
-        default_value = "/usr/share/dictd",
-        value_name = "DIR"
-    )]
-    pub dict: PathBuf,
+    #[command(flatten)]
+    pub translation: TranslateArgs,
 }
 
 #[derive(Args, Debug)]

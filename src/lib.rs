@@ -19,7 +19,8 @@
 //! * [`output`] and [`notes`]: printing hits and citations, checking notes;
 //! * [`serve`]: the local web page and its JSON API.
 //!
-//! [`fingerprint`] hashes contents; [`error`] is the library's error type.
+//! [`fingerprint`] hashes contents; [`mapped`] maps files that are only
+//! ever replaced; [`error`] is the library's error type.
 //!
 //! # Example
 //!
@@ -58,6 +59,7 @@ pub mod fingerprint;
 pub mod index;
 pub mod ingest;
 pub mod lang;
+pub mod mapped;
 pub mod notes;
 pub mod output;
 pub mod passage;

@@ -24,8 +24,8 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     // A document named by its path as hits print it (corpus included).
     options.doc = options.doc.map(|doc| in_corpus(&doc, &dirs.corpus));
     let index = open(dirs, args.no_refresh)?;
-    if !args.no_translate {
-        options.translator = Some(Arc::new(translator(dirs, &args.dict, &index)));
+    if !args.translation.no_translate {
+        options.translator = Some(Arc::new(translator(dirs, &args.translation.dict, &index)));
     }
     let results = search::search(&index, &options).map_err(cli_error)?;
     warn_all(&results.warnings);

@@ -24,7 +24,11 @@ pub fn run(dirs: &Dirs, args: ServeArgs) -> Result<ExitCode> {
     let (keeper, index, report) = Keeper::start(dirs)?;
     warn_all(&report.skips);
     warn_all(&report.warnings);
-    let (owned_dirs, dict, no_translate) = (dirs.clone(), args.dict.clone(), args.no_translate);
+    let (owned_dirs, dict, no_translate) = (
+        dirs.clone(),
+        args.translation.dict.clone(),
+        args.translation.no_translate,
+    );
     let translate = move |index: &_| (!no_translate).then(|| translator(&owned_dirs, &dict, index));
     let mut service = Service::new(index, None, dirs.corpus.clone());
     service.replace_translator(translate(&service.index()));

@@ -20,6 +20,7 @@ use std::time::UNIX_EPOCH;
 
 use crate::analysis::{analyzer, positioned_tokens, ANALYSIS_VERSION};
 use crate::lang::Lang;
+use crate::mapped::Bytes;
 
 use super::dictd::{self, Entry};
 
@@ -38,22 +39,6 @@ const HEADER: &str = "# nrel-search lexicon (FreeDict, analysed): lang, stem, tr
 /// or built in memory).
 pub struct Lexicon {
     text: Bytes,
-}
-
-enum Bytes {
-    Mapped(memmap2::Mmap),
-    Owned(Vec<u8>),
-}
-
-impl std::ops::Deref for Bytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            Bytes::Mapped(map) => map,
-            Bytes::Owned(bytes) => bytes,
-        }
-    }
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -87,11 +72,10 @@ impl Lexicon {
             return Err(Missing::NotInstalled(dict_dir.to_owned()));
         }
         let cache = cache_dir.map(|dir| dir.join(format!("lexicon-{}.tsv", fingerprint(&files))));
-        if let Some(text) = cache.as_ref().and_then(|c| map(c)) {
+        // The cache is written whole under another name and renamed over.
+        if let Some(text) = cache.as_ref().and_then(|c| Bytes::map(c).ok()) {
             if text.starts_with(HEADER.as_bytes()) {
-                return Ok(Lexicon {
-                    text: Bytes::Mapped(text),
-                });
+                return Ok(Lexicon { text });
             }
         }
         let mut entries = HashMap::new();
@@ -254,15 +238,6 @@ impl Lexicon {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
-
-/// The cached table, mapped. The file is only ever replaced (renamed
-/// over), never written in place, so the mapping stays valid.
-fn map(path: &Path) -> Option<memmap2::Mmap> {
-    let file = fs::File::open(path).ok()?;
-    // SAFETY: the cache file is written whole under another name and
-    // renamed into place; a mapped file is never modified.
-    unsafe { memmap2::Mmap::map(&file) }.ok()
 }
 
 /// A fingerprint of the dictionary files (path, size, modification time)

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::view::Bytes;
 use super::*;
 use crate::index::record::FileRecord;
+use crate::mapped::Bytes;
 use crate::passage::PassageId;
 
 fn sample() -> Record {

@@ -1,9 +1,8 @@
 //! The record file mapped, and read only as far as asked.
 
-use std::fs::File;
 use std::path::Path;
 
-use memmap2::Mmap;
+use crate::mapped::Bytes;
 
 use super::{FILE_ENTRY, HEADER, MAGIC, NONE, PAIR_ENTRY, PREFIX};
 use crate::error::{Error, Result};
@@ -19,21 +18,6 @@ pub struct RecordView {
     successors: usize,
     dirs: usize,
     heap: usize,
-}
-
-pub(super) enum Bytes {
-    Mapped(Mmap),
-    Owned(Vec<u8>),
-}
-
-impl std::ops::Deref for Bytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            Bytes::Mapped(m) => m,
-            Bytes::Owned(v) => v,
-        }
-    }
 }
 
 impl std::fmt::Debug for RecordView {
@@ -85,12 +69,10 @@ impl RecordView {
             path: path.to_path_buf(),
             message: format!("{why}; rebuild it with `nrel-search index --full`"),
         };
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        // SAFETY: record files are written once under a temporary name and
-        // renamed into place; nothing modifies them afterwards.
-        let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        let mut view =
-            RecordView::new(Bytes::Mapped(map)).ok_or_else(|| bad("the record file is damaged"))?;
+        // Record files are written once under a temporary name and renamed
+        // into place.
+        let bytes = Bytes::map(path).map_err(|e| Error::io(path, e))?;
+        let mut view = RecordView::new(bytes).ok_or_else(|| bad("the record file is damaged"))?;
         view.path = Some(path.to_path_buf());
         Ok(view)
     }
