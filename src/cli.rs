@@ -290,6 +290,11 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     pub bind: std::net::IpAddr,
 
+    /// Also answer requests that name this host (a name or address of this
+    /// machine others use to reach it, with --bind); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
+
     /// Open the page in the browser.
     #[arg(long)]
     pub open: bool,

@@ -41,11 +41,18 @@ pub fn run(dirs: &Dirs, args: ServeArgs) -> Result<ExitCode> {
             service.allowed_hosts.push(args.bind.to_string());
         }
     }
+    service
+        .allowed_hosts
+        .extend(args.allow_host.iter().cloned());
     let service = Arc::new(service);
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .map_or_else(|| format!("{}:{}", args.bind, args.port), |a| a.to_string());
+    // Bound to every address: the page is opened at the loopback one.
+    let port = server.server_addr().to_ip().map_or(args.port, |a| a.port());
+    let shown = if args.bind.is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        args.bind
+    };
+    let addr = SocketAddr::new(shown, port).to_string();
     println!(
         "serving {} ({} documents, {} passages) at http://{addr}/ ; Ctrl-C to stop",
         dirs.corpus.display(),

@@ -144,9 +144,11 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     // decides an allocation. A few more than asked are collected, so that
     // passages of equal score are ordered the same way every time, and
     // several documents can take the first places.
+    // The first places are chosen among the same hits whatever the limit.
     let wanted = options.limit.max(1);
     let collect = wanted
         .saturating_add(TIE_MARGIN)
+        .max(rank::DIVERSITY_WINDOW)
         .min(searcher.num_docs() as usize)
         .max(1);
     let stats = stats::LanguageStats::new(&searcher, index.fields());

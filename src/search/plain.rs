@@ -161,10 +161,11 @@ pub fn build(
         let exact_idf = own
             .iter()
             .filter_map(|&l| {
-                analyse(l, &text)
-                    .iter()
-                    .map(|t| stats.idf(l, t))
-                    .sum::<Option<f32>>()
+                let terms = analyse(l, &text);
+                if terms.is_empty() {
+                    return None;
+                }
+                terms.iter().map(|t| stats.idf(l, t)).sum::<Option<f32>>()
             })
             .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.max(x))));
         for l in Lang::ALL {

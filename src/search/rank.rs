@@ -11,6 +11,9 @@ use crate::lang::Lang;
 
 /// Places at the top where one document's passages are limited.
 pub const DIVERSE_PLACES: usize = 5;
+/// Hits among which the first places are chosen (collected whatever the
+/// limit, so that `-n 3` and `-n 20` begin alike).
+pub const DIVERSITY_WINDOW: usize = 64;
 /// Passages of one document allowed in those places by default.
 pub const DEFAULT_PER_DOC: usize = 2;
 
@@ -42,7 +45,8 @@ pub fn diversify<T>(hits: Vec<T>, doc_of: impl Fn(&T) -> &str, per_doc: usize) -
     let mut out: Vec<T> = Vec::with_capacity(rest.len());
     while out.len() < DIVERSE_PLACES {
         let count = |doc: &str, out: &[T]| out.iter().filter(|h| doc_of(h) == doc).count();
-        let pick = rest
+        let window = &rest[..rest.len().min(DIVERSITY_WINDOW)];
+        let pick = window
             .iter()
             .position(|h| h.as_ref().is_some_and(|h| count(doc_of(h), &out) < per_doc))
             .or_else(|| rest.iter().position(Option::is_some));

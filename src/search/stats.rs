@@ -28,12 +28,16 @@ pub struct LanguageStats<'a> {
 impl<'a> LanguageStats<'a> {
     /// Statistics for `searcher`'s index.
     pub fn new(searcher: &'a Searcher, fields: &Fields) -> LanguageStats<'a> {
-        let total = searcher.num_docs().max(1) as f64;
-        let mut scales = Vec::new();
-        for lang in Lang::ALL {
-            let passages = searcher
+        // Counts that include deleted passages (until segments merge), for
+        // both languages alike: their ratio holds.
+        let per_lang = Lang::ALL.map(|lang| {
+            searcher
                 .doc_freq(&Term::from_field_text(fields.lang, lang.code()))
-                .unwrap_or(0);
+                .unwrap_or(0)
+        });
+        let total = per_lang.iter().sum::<u64>().max(1) as f64;
+        let mut scales = Vec::new();
+        for (lang, passages) in Lang::ALL.into_iter().zip(per_lang) {
             let scale = if passages == 0 {
                 1.0
             } else {

@@ -17,9 +17,10 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
-use super::{Reply, Service};
+use super::{Reply, Service, Snapshot};
 use crate::corpus::{PartialDate, SourceMeta};
 use crate::error::Error;
+use crate::index::record::PENDING;
 use crate::index::{Lineage, SearchIndex};
 use crate::lang::Lang;
 use crate::output::json::{JsonHit, JsonPassage};
@@ -36,7 +37,7 @@ pub const MAX_CONTEXT: usize = 20;
 
 /// The search a request asks for, checked; the message of a 400 otherwise.
 pub fn options(
-    service: &Service,
+    snapshot: &Snapshot,
     params: &HashMap<String, String>,
 ) -> Result<SearchOptions, String> {
     let query = params.get("q").map(|q| q.trim()).unwrap_or_default();
@@ -76,33 +77,37 @@ pub fn options(
         until,
         doc: nonempty("doc").map(str::to_owned),
         source: nonempty("source").map(str::to_owned),
-        translator: service.translator(),
+        translator: snapshot.translator.clone(),
         per_doc: None,
     })
 }
 
 /// `GET /api/status`: how fresh the index is, and its size.
 pub fn status(service: &Service) -> Reply {
-    let index = service.index();
+    let now = service.snapshot();
+    let documents = now
+        .index
+        .record()
+        .map_or(0, |r| r.files().filter(|f| f.hash != PENDING).count());
     Reply::json(
         200,
         &json!({
-            "index": service.freshness().as_str(),
-            "documents": index.documents().map(|d| d.len()).unwrap_or(0),
-            "passages": index.searcher().num_docs(),
+            "index": now.freshness.as_str(),
+            "documents": documents,
+            "passages": now.index.searcher().num_docs(),
         }),
     )
 }
 
 /// `GET /api/search`.
 pub fn search(service: &Service, params: &HashMap<String, String>) -> Reply {
-    let options = match options(service, params) {
+    let now = service.snapshot();
+    let options = match options(&now, params) {
         Ok(options) => options,
         Err(message) => return Reply::error(400, message),
     };
     let start = Instant::now();
-    let index = service.index();
-    match search::search(&index, &options) {
+    match search::search(&now.index, &options) {
         Ok(results) => {
             let hits: Vec<JsonHit> = results.hits.iter().map(JsonHit::from).collect();
             let warnings: Vec<String> = results.warnings.iter().map(|w| w.to_string()).collect();
@@ -113,7 +118,7 @@ pub fn search(service: &Service, params: &HashMap<String, String>) -> Reply {
                     "hits": hits,
                     "warnings": warnings,
                     "took_ms": start.elapsed().as_secs_f64() * 1000.0,
-                    "index": service.freshness().as_str(),
+                    "index": now.freshness.as_str(),
                 }),
             )
         }

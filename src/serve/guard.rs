@@ -43,8 +43,16 @@ pub fn check(
 pub fn is_allowed(host: &str, allowed: &[String]) -> bool {
     let host = host.trim().to_ascii_lowercase();
     let name = if let Some(rest) = host.strip_prefix('[') {
-        // [::1]:7700
-        rest.split(']').next().unwrap_or_default().to_owned()
+        // [::1]:7700: the address, then nothing or a port.
+        let Some((address, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let port = after.strip_prefix(':').unwrap_or(after);
+        if !port.bytes().all(|b| b.is_ascii_digit()) || (after.starts_with(':') && port.is_empty())
+        {
+            return false;
+        }
+        address.to_owned()
     } else {
         match host.rsplit_once(':') {
             Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name.to_owned(),
@@ -56,7 +64,9 @@ pub fn is_allowed(host: &str, allowed: &[String]) -> bool {
         return true;
     }
     if let Ok(ip) = name.parse::<std::net::IpAddr>() {
-        if ip.is_loopback() {
+        // 0.0.0.0 reaches this machine too (a server bound to every
+        // address is opened at it); no other site's name can be it.
+        if ip.is_loopback() || ip.is_unspecified() {
             return true;
         }
     }
@@ -75,6 +85,8 @@ mod tests {
             "127.0.0.1:7700",
             "127.1.2.3",
             "[::1]:7700",
+            "[::1]",
+            "0.0.0.0:7700",
             "app.localhost",
         ] {
             assert!(is_allowed(host, &[]), "{host}");
@@ -85,6 +97,8 @@ mod tests {
             "127.0.0.1.evil.example",
             "localhost.evil.example",
             "192.168.1.10:7700",
+            "[::1].evil.example",
+            "[::1]:7700@evil.example",
             "",
         ] {
             assert!(!is_allowed(host, &[]), "{host}");

@@ -21,7 +21,6 @@ pub mod page;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::index::SearchIndex;
@@ -52,15 +51,24 @@ impl Freshness {
     }
 }
 
-/// What the server serves: the open index, its translator, and how fresh
-/// they are.
+/// What a request sees: the index as last committed, the translator of
+/// that moment (the glossary may have changed with the corpus), and how
+/// fresh they are; replaced whole, so that no request mixes two updates.
+pub struct Snapshot {
+    /// The open index.
+    pub index: Arc<SearchIndex>,
+    /// The translator, if searches translate.
+    pub translator: Option<Arc<Translator>>,
+    /// How fresh the index is.
+    pub freshness: Freshness,
+}
+
+/// What the server serves.
 pub struct Service {
-    index: RwLock<Arc<SearchIndex>>,
-    translator: RwLock<Option<Arc<Translator>>>,
-    freshness: AtomicU8,
+    now: RwLock<Arc<Snapshot>>,
     /// Host names (besides loopback ones) requests may name.
     pub allowed_hosts: Vec<String>,
-    /// The corpus directory, for the page's header.
+    /// The corpus directory.
     pub corpus: PathBuf,
 }
 
@@ -68,56 +76,56 @@ impl Service {
     /// A service over an open index.
     pub fn new(index: SearchIndex, translator: Option<Translator>, corpus: PathBuf) -> Service {
         Service {
-            index: RwLock::new(Arc::new(index)),
-            translator: RwLock::new(translator.map(Arc::new)),
-            freshness: AtomicU8::new(0),
+            now: RwLock::new(Arc::new(Snapshot {
+                index: Arc::new(index),
+                translator: translator.map(Arc::new),
+                freshness: Freshness::Fresh,
+            })),
             allowed_hosts: Vec::new(),
             corpus,
         }
     }
 
+    /// What a request sees; read once per request.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.now.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// The index as last committed.
     pub fn index(&self) -> Arc<SearchIndex> {
-        self.index.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.snapshot().index.clone()
     }
 
-    /// The translator, if searches translate.
-    pub fn translator(&self) -> Option<Arc<Translator>> {
-        self.translator
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    fn swap(&self, change: impl FnOnce(&Snapshot) -> Snapshot) {
+        let mut now = self.now.write().unwrap_or_else(|e| e.into_inner());
+        *now = Arc::new(change(&now));
     }
 
-    /// Replaces the index (and the translator, whose glossary may have
-    /// changed) after an update.
+    /// Replaces the index and the translator after an update: fresh.
     pub fn replace(&self, index: SearchIndex, translator: Option<Translator>) {
-        *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
-        *self.translator.write().unwrap_or_else(|e| e.into_inner()) = translator.map(Arc::new);
+        self.swap(|_| Snapshot {
+            index: Arc::new(index),
+            translator: translator.map(Arc::new),
+            freshness: Freshness::Fresh,
+        });
     }
 
     /// Replaces the translator alone.
     pub fn replace_translator(&self, translator: Option<Translator>) {
-        *self.translator.write().unwrap_or_else(|e| e.into_inner()) = translator.map(Arc::new);
-    }
-
-    /// How fresh the index is.
-    pub fn freshness(&self) -> Freshness {
-        match self.freshness.load(Ordering::Acquire) {
-            0 => Freshness::Fresh,
-            1 => Freshness::Refreshing,
-            _ => Freshness::Stale,
-        }
+        self.swap(|now| Snapshot {
+            index: now.index.clone(),
+            translator: translator.map(Arc::new),
+            freshness: now.freshness,
+        });
     }
 
     /// Says how fresh the index is.
     pub fn set_freshness(&self, freshness: Freshness) {
-        let n = match freshness {
-            Freshness::Fresh => 0,
-            Freshness::Refreshing => 1,
-            Freshness::Stale => 2,
-        };
-        self.freshness.store(n, Ordering::Release);
+        self.swap(|now| Snapshot {
+            index: now.index.clone(),
+            translator: now.translator.clone(),
+            freshness,
+        });
     }
 
     /// Answers one request: its method, its target (path and query) and
@@ -148,12 +156,7 @@ impl Service {
                 }
             }
         };
-        if method == "HEAD" {
-            return Reply {
-                body: Vec::new(),
-                ..reply
-            };
-        }
+        // For HEAD, the server leaves the body out and keeps its length.
         reply
     }
 }
@@ -280,7 +283,12 @@ fn respond(service: &Service, request: tiny_http::Request) {
     let reply = if request.body_length().unwrap_or(0) > guard::MAX_BODY {
         Reply::error(413, "request body too large")
     } else {
-        service.handle(&method, request.url(), host.as_deref())
+        // A bug must not take a worker with it.
+        let url = request.url().to_owned();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            service.handle(&method, &url, host.as_deref())
+        }))
+        .unwrap_or_else(|_| Reply::error(500, "internal error"))
     };
     let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
     let mut headers = vec![("Content-Type", reply.content_type)];

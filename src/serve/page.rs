@@ -43,7 +43,7 @@ fn encode(text: &str) -> String {
 
 /// The frame of every page.
 fn frame(title: &str, service: Option<&Service>, body: &str) -> String {
-    let freshness = service.map_or("fresh", |s| s.freshness().as_str());
+    let freshness = service.map_or("fresh", |s| s.snapshot().freshness.as_str());
     format!(
         r#"<!doctype html>
 <html lang="en">
@@ -116,7 +116,8 @@ pub fn search_page(service: &Service, params: &HashMap<String, String>) -> Reply
 <ol id="results" data-rendered="server"></ol>"#,
         );
     } else {
-        match api::options(service, params) {
+        let now = service.snapshot();
+        match api::options(&now, params) {
             Err(message) => {
                 status = 400;
                 let _ = write!(
@@ -125,7 +126,7 @@ pub fn search_page(service: &Service, params: &HashMap<String, String>) -> Reply
                     escape(&message)
                 );
             }
-            Ok(options) => match search::search(&service.index(), &options) {
+            Ok(options) => match search::search(&now.index, &options) {
                 Ok(results) => {
                     let mut said = match results.hits.len() {
                         0 => "No passage matches.".to_owned(),
@@ -149,7 +150,10 @@ pub fn search_page(service: &Service, params: &HashMap<String, String>) -> Reply
                     body.push_str("</ol>");
                 }
                 Err(e) => {
-                    status = 400;
+                    status = match e {
+                        crate::Error::InvalidFilter { .. } | crate::Error::EmptyQuery => 400,
+                        _ => 500,
+                    };
                     let _ = write!(
                         body,
                         r#"<p id="status" class="error" aria-live="polite">{}</p><ol id="results" data-rendered="server"></ol>"#,

@@ -157,6 +157,13 @@ fn the_api_over_http() {
     let v = server.json("/api/search?q=NATO+enlargement&n=3");
     assert_eq!(v["query"], "NATO enlargement");
     assert_eq!(v["hits"].as_array().unwrap().len(), 3);
+    // The hits of `--json`: the same passages, with the same keys.
+    let cli = env.hits(&["NATO enlargement", "-n", "3"]);
+    for (api, cli) in v["hits"].as_array().unwrap().iter().zip(&cli) {
+        assert_eq!(api["id"], cli["id"]);
+        let keys = |h: &Value| h.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(api), keys(cli));
+    }
     assert_eq!(v["hits"][0]["lang"], "fr");
     let id = v["hits"][0]["id"].as_str().unwrap().to_owned();
     let passage = server.json(&format!("/api/passage/{id}?context=1"));
@@ -264,6 +271,9 @@ fn hostile_text_stays_text() {
     for target in [
         "/?q=pi%C3%A9g%C3%A9".to_owned(),
         "/?q=%3Cscript%3Edocument.title%3D%27pwned%27%3C%2Fscript%3E".to_owned(),
+        // Out of the input's value: `"><img src=x>`.
+        "/?q=pi%C3%A9g%C3%A9+%22%3E%3Cimg+src%3Dx%3E".to_owned(),
+        "/?lang=%22%3E%3Cimg+src%3Dx%3E&q=pi%C3%A9g%C3%A9".to_owned(),
         format!("/passage/{id}"),
     ] {
         let dom = dump_dom(&server.url(&target), &profile);
@@ -317,9 +327,20 @@ fn the_index_is_kept_in_step_while_serving() {
 #[test]
 fn binding_beyond_loopback_warns() {
     let env = Env::seed();
-    let server = Server::start(&env, &["--bind", "0.0.0.0"]);
-    let (status, _) = server.get_as("/api/status", "localhost");
-    assert_eq!(status, 200);
+    let server = Server::start(&env, &["--bind", "0.0.0.0", "--allow-host", "nrel.example"]);
+    // The address printed (and opened) is the loopback one.
+    assert!(server.addr.starts_with("127.0.0.1:"), "{}", server.addr);
+    let port = server.addr.rsplit(':').next().unwrap().to_owned();
+    for host in [
+        "localhost".to_owned(),
+        format!("0.0.0.0:{port}"),
+        "nrel.example".to_owned(),
+    ] {
+        let (status, _) = server.get_as("/api/status", &host);
+        assert_eq!(status, 200, "{host}");
+    }
+    let (status, _) = server.get_as("/api/status", "other.example");
+    assert_eq!(status, 421);
     let stderr = std::fs::read_to_string(&server.stderr).unwrap();
     assert_contains(&stderr, "the corpus becomes readable by others");
 }

@@ -103,12 +103,12 @@
     const url = new URL(window.location.href);
     url.search = p.toString();
     window.history.replaceState(null, "", url);
+    const ticket = ++asked;
     if (!p.get("q")) {
       results.replaceChildren();
       status.textContent = "";
       return;
     }
-    const ticket = ++asked;
     try {
       const response = await fetch("/api/search?" + p.toString() + "&n=20");
       const data = await response.json();
@@ -163,6 +163,8 @@
     if (e.key === "/" && !typing) {
       e.preventDefault();
       if (box) { box.focus(); box.select(); }
+    } else if (e.target instanceof HTMLSelectElement) {
+      // The arrows choose in a list.
     } else if (e.key === "ArrowDown" && results) {
       e.preventDefault();
       move(1);
