@@ -193,7 +193,7 @@ fn the_api_over_http() {
 }
 
 #[test]
-fn the_page_searches_as_you_type_in_a_browser() {
+fn the_page_renders_the_results_with_and_without_scripts() {
     let env = Env::seed();
     let server = Server::start(&env, &[]);
     let profile = env.dir.path().join("chromium");
@@ -343,4 +343,196 @@ fn binding_beyond_loopback_warns() {
     assert_eq!(status, 421);
     let stderr = std::fs::read_to_string(&server.stderr).unwrap();
     assert_contains(&stderr, "the corpus becomes readable by others");
+}
+
+/// Debian's ChromeDriver driving headless Chromium over the WebDriver
+/// protocol (plain HTTP and JSON): keys typed into the page as a user would.
+struct Driver {
+    child: Child,
+    port: u16,
+    session: String,
+}
+
+impl Driver {
+    fn start(profile: &Path) -> Driver {
+        let driver = PathBuf::from("/usr/bin/chromedriver");
+        assert!(
+            driver.exists(),
+            "the browser tests need ChromeDriver: apt-get install chromium-driver"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut driver = Driver {
+            child,
+            port,
+            session: String::new(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while driver.call("GET", "/status", None).is_none() {
+            assert!(Instant::now() < deadline, "ChromeDriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let capabilities = serde_json::json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium(),
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         format!("--user-data-dir={}", profile.display())]
+            }
+        }}});
+        let created = driver.call("POST", "/session", Some(capabilities)).unwrap();
+        driver.session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {created}"))
+            .to_owned();
+        driver
+    }
+
+    /// One WebDriver command; `None` when the driver does not answer.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Option<Value> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        )
+        .ok()?;
+        // The driver keeps connections open: read the headers, then as
+        // many bytes as they announce.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .ok()?;
+        let mut reader = BufReader::new(stream);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).ok()?;
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().ok()?;
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).ok()?;
+        serde_json::from_slice(&body).ok()
+    }
+
+    fn session(&self, method: &str, path: &str, body: Value) -> Value {
+        let path = format!("/session/{}{path}", self.session);
+        self.call(method, &path, Some(body))
+            .expect("the driver answers")
+    }
+
+    fn go(&self, url: &str) {
+        self.session("POST", "/url", serde_json::json!({ "url": url }));
+    }
+
+    /// Types `text` into the element `css` (WebDriver key codes allowed).
+    fn type_into(&self, css: &str, text: &str) {
+        let found = self.session(
+            "POST",
+            "/element",
+            serde_json::json!({"using": "css selector", "value": css}),
+        );
+        let element = found["value"]
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}: {found}"))
+            .to_owned();
+        self.session(
+            "POST",
+            &format!("/element/{element}/value"),
+            serde_json::json!({ "text": text }),
+        );
+    }
+
+    /// Runs a script in the page and returns its value.
+    fn eval(&self, script: &str) -> Value {
+        self.session(
+            "POST",
+            "/execute/sync",
+            serde_json::json!({"script": script, "args": []}),
+        )["value"]
+            .clone()
+    }
+
+    /// Waits until the script returns something other than null.
+    fn wait_for(&self, script: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let value = self.eval(script);
+            if !value.is_null() {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let path = format!("/session/{}", self.session);
+            let _ = self.call("DELETE", &path, None);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn typing_in_the_box_with_the_keyboard() {
+    let env = Env::seed();
+    let server = Server::start(&env, &[]);
+    let driver = Driver::start(&env.dir.path().join("chromium-driver"));
+    driver.go(&server.url("/"));
+    // Typed key by key: results come as they are typed, from the API.
+    driver.type_into("#q", "Conseil OTAN-Russie");
+    let expected = server.json("/api/search?q=Conseil+OTAN-Russie&n=1")["hits"][0]["title"].clone();
+    let first = driver.wait_for(
+        "const r = document.getElementById('results'); const a = r.querySelector('.hit a.title'); \
+         return r.dataset.rendered === 'js' && a && document.getElementById('q').value === 'Conseil OTAN-Russie' \
+         ? a.textContent : null;",
+    );
+    assert_eq!(first, expected);
+    // The URL holds the query.
+    let url = driver.eval("return window.location.search;");
+    assert_eq!(url, "?q=Conseil+OTAN-Russie");
+    // ↓ moves to the first result, Enter opens it.
+    driver.type_into("#q", "\u{E015}");
+    let focused = driver.eval("return document.activeElement.textContent;");
+    assert_eq!(focused, expected);
+    driver.type_into("#results .hit a.title", "\u{E007}");
+    let id = driver.wait_for(
+        "const v = document.querySelector('.passage-view'); return v ? v.dataset.id : null;",
+    );
+    // The copy buttons fetch the citation in their format.
+    driver.eval("document.querySelector('button[data-format=\"bibtex\"]').click(); return null;");
+    let bibtex = driver.wait_for(
+        "const t = document.getElementById('citation').textContent; return t.startsWith('@') ? t : null;",
+    );
+    let bibtex = bibtex.as_str().unwrap();
+    assert!(
+        bibtex.contains("title") && bibtex.contains(&format!("{{{}}}", expected.as_str().unwrap())),
+        "{bibtex}"
+    );
+    let id = id.as_str().unwrap();
+    assert_eq!(server.get(&format!("/api/passage/{id}")).0, 200);
 }
