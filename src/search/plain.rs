@@ -14,8 +14,8 @@
 //!   the passage's head (title, section heading, first sentence).
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, QueryParser,
-    TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    QueryParser, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
@@ -98,6 +98,28 @@ impl TermStats for IndexStats<'_> {
         self.searcher
             .doc_freq(&Term::from_field_text(field, term))
             .unwrap_or(0)
+    }
+
+    fn similar(&self, lang: Lang, term: &str, distance: u8) -> Vec<(String, u64)> {
+        let field = self.index.fields().text_for(lang);
+        let query = FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true);
+        let mut found: std::collections::BTreeMap<String, u64> = Default::default();
+        for segment in self.searcher.segment_readers() {
+            let (Ok(automaton), Ok(inverted)) = (query.automaton(), segment.inverted_index(field))
+            else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if let Ok(text) = std::str::from_utf8(stream.key()) {
+                    *found.entry(text.to_owned()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        found.into_iter().collect()
     }
 }
 

@@ -12,6 +12,11 @@ use crate::lang::Lang;
 /// often another word).
 pub const MIN_STEM: usize = 5;
 
+/// Shortest analysed word looked for one edit away in the other language.
+pub const MIN_FUZZY: usize = 7;
+/// Shortest analysed word looked for two edits away.
+pub const MIN_FUZZY_TWO: usize = 10;
+
 /// English ending, French ending. Longer endings first.
 const ENDINGS: &[(&str, &str)] = &[
     ("ically", "iquement"),

@@ -91,6 +91,12 @@ pub struct Unit {
 pub trait TermStats {
     /// Passages whose `lang` field has `term`.
     fn doc_freq(&self, lang: Lang, term: &str) -> u64;
+
+    /// The terms of the `lang` field within `distance` edits of `term`,
+    /// with their passage counts (none by default).
+    fn similar(&self, _lang: Lang, _term: &str, _distance: u8) -> Vec<(String, u64)> {
+        Vec::new()
+    }
 }
 
 /// What translates queries: the corpus's glossary and, when installed,
@@ -171,7 +177,8 @@ impl Translator {
     /// Groups the query's plain `words` into units and finds their
     /// alternatives, in the other language (or, for glossary terms, the
     /// same one). `lang` is the query's language when known; otherwise
-    /// both directions are tried. Alternatives the index does not have are
+    /// both directions are tried (but not spellings a letter or two away).
+    /// Alternatives the index does not have are
     /// dropped; a word's dictionary translations are weighted by how often
     /// the corpus uses each.
     pub fn expand(&self, words: &[String], lang: Option<Lang>, stats: &dyn TermStats) -> Vec<Unit> {
@@ -231,7 +238,8 @@ impl Translator {
                 let terms = &analysed[index_of(l)][i];
                 let own_other = &analysed[index_of(l.other())][i];
                 let other_analyzer = &mut analyzers[index_of(l.other())];
-                let found = self.translations(word, l, terms, other_analyzer, stats);
+                let fuzzy = lang.is_some();
+                let found = self.translations(word, l, terms, other_analyzer, stats, fuzzy);
                 alternatives.extend(weighted(found, own_other, l.other()));
             }
             covered[i] = Some(units.len());
@@ -265,6 +273,7 @@ impl Translator {
         terms: &[String],
         other_analyzer: &mut tantivy::tokenizer::TextAnalyzer,
         stats: &dyn TermStats,
+        fuzzy: bool,
     ) -> Vec<Candidate> {
         let other = from.other();
         let mut found = Vec::new();
@@ -297,6 +306,29 @@ impl Translator {
                 let df = phrase_df(stats, other, &t);
                 if df > 0 {
                     found.push((t, df, Via::Cognate));
+                }
+            }
+        }
+        // The other language's spelling one or two letters away
+        // (`espionage`/`espionnage`, `serveur`/`server`), for words long
+        // enough that this is rarely another word; with the dictionary's
+        // senses, the one the corpus uses most wins (`server`, not `waiter`).
+        // Only when the query's language is known: otherwise a misspelt
+        // name (`Stoltenburg`) would be silently taken for another
+        // language's word, where it should be said to match approximately.
+        let own_other = tokens(other_analyzer, word);
+        if let [own] = own_other.as_slice() {
+            let letters = own.chars().count();
+            if fuzzy && letters >= cognates::MIN_FUZZY {
+                let distance = if letters >= cognates::MIN_FUZZY_TWO {
+                    2
+                } else {
+                    1
+                };
+                for (term, df) in stats.similar(other, own, distance) {
+                    if term != *own && df > 0 {
+                        found.push((vec![(0, term)], df, Via::Cognate));
+                    }
                 }
             }
         }

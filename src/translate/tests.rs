@@ -12,6 +12,16 @@ impl TermStats for Stats {
             .find(|((l, t), _)| *l == lang && *t == term)
             .map_or(0, |(_, n)| *n)
     }
+
+    fn similar(&self, lang: Lang, term: &str, distance: u8) -> Vec<(String, u64)> {
+        self.0
+            .iter()
+            .filter(|((l, t), _)| {
+                *l == lang && strsim::levenshtein(t, term) <= usize::from(distance)
+            })
+            .map(|((_, t), n)| (t.to_string(), *n))
+            .collect()
+    }
 }
 
 fn stats() -> Stats {
@@ -24,6 +34,7 @@ fn stats() -> Stats {
         ((French, "strateg"), 3),
         ((French, "conseil"), 20),
         ((French, "cor"), 19),
+        ((French, "espionnag"), 2),
         ((English, "nato"), 4),
         ((English, "war"), 1),
     ]))
@@ -115,6 +126,18 @@ fn cognates_without_a_dictionary() {
     assert_eq!(units[0].alternatives.len(), 1);
     assert_eq!(units[0].alternatives[0].terms, ["strateg"]);
     assert_eq!(units[0].alternatives[0].via, Via::Cognate);
+}
+
+#[test]
+fn long_words_find_their_spelling_a_letter_away() {
+    let t = Translator::new(Glossary::default(), None);
+    // `espionage` as the French analysis reads it is `espionag`; the
+    // corpus says `espionnage`.
+    let units = t.expand(&words("espionage"), Some(Lang::English), &stats());
+    assert_eq!(units[0].alternatives[0].terms, ["espionnag"]);
+    // Short words are not looked for: too many would be other words.
+    let units = t.expand(&words("war"), Some(Lang::English), &stats());
+    assert!(units[0].alternatives.is_empty());
 }
 
 #[test]
