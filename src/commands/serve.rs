@@ -30,8 +30,8 @@ pub fn run(dirs: &Dirs, args: ServeArgs) -> Result<ExitCode> {
         args.translation.no_translate,
     );
     let translate = move |index: &_| (!no_translate).then(|| translator(&owned_dirs, &dict, index));
-    let mut service = Service::new(index, None, dirs.corpus.clone());
-    service.replace_translator(translate(&service.index()));
+    let translator = translate(&index);
+    let mut service = Service::new(index, translator);
     if !args.bind.is_loopback() {
         warn(&Warning::general(format!(
             "listening on {}: the corpus becomes readable by others who can reach this address",

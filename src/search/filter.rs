@@ -18,10 +18,10 @@ use crate::lang::Lang;
 pub fn filters(index: &SearchIndex, options: &SearchOptions) -> Result<Vec<Box<dyn Query>>> {
     let fields = index.fields();
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
-    let mut filter = |q: Box<dyn Query>| filters.push(Box::new(ConstScoreQuery::new(q, 0.0)));
     if let Some(lang) = options.lang {
-        filter(language(index, lang));
+        filters.push(language(index, lang));
     }
+    let mut filter = |q: Box<dyn Query>| filters.push(Box::new(ConstScoreQuery::new(q, 0.0)));
     if let Some(since) = options.since {
         filter(Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_u64(fields.date_hi, since.first_day())),

@@ -136,7 +136,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             };
             results.explanation =
                 vec!["query with operators: searched as written, without translation".to_owned()];
-            query::with_phrase_boost(&parser, query_text, parsed)
+            parsed
         }
     };
 

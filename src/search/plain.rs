@@ -165,11 +165,14 @@ pub fn build(
     let mut explained = Vec::new();
     for unit in units {
         let text = unit.words.join(" ");
+        // The unit's terms in each language's analysis, once.
+        let terms = Lang::ALL.map(|l| analyse(l, &text));
+        let terms_in = |l: Lang| &terms[usize::from(l == Lang::English)];
         // A stop word of the query's language is not searched (`in` is
         // no French stop word, but an English query's `in` is no French
         // word either); a function word is searched, but not required of
         // passages that have all the query's words.
-        if unit.alternatives.is_empty() && own.iter().any(|&l| analyse(l, &text).is_empty()) {
+        if unit.alternatives.is_empty() && own.iter().any(|&l| terms_in(l).is_empty()) {
             continue;
         }
         let required =
@@ -183,7 +186,7 @@ pub fn build(
         let exact_idf = own
             .iter()
             .filter_map(|&l| {
-                let terms = analyse(l, &text);
+                let terms = terms_in(l);
                 if terms.is_empty() {
                     return None;
                 }
@@ -191,7 +194,7 @@ pub fn build(
             })
             .fold(None, |m: Option<f32>, x| Some(m.map_or(x, |m| m.max(x))));
         for l in Lang::ALL {
-            head_terms.extend(analyse(l, &text).into_iter().map(|t| (l, t)));
+            head_terms.extend(terms_in(l).iter().map(|t| (l, t.clone())));
         }
         let mut boosts = Vec::new();
         for alt in &unit.alternatives {

@@ -1,10 +1,10 @@
-//! The query: parsed leniently by tantivy's `QueryParser` over both
-//! language fields (each analysed by its own analyzer), the other
-//! language's field weighed down for a query clearly in one language, a
-//! phrase clause for plain multi-word queries, and the one-letter-away
-//! variant tried when nothing matches exactly.
+//! The query with operators: parsed leniently by tantivy's `QueryParser`
+//! over both language fields (each analysed by its own analyzer), the other
+//! language's field weighed down for a query in a known language, and the
+//! one-letter-away variant tried when nothing matches exactly. (Plain
+//! words are built in [`super::plain`], which uses the same parser.)
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, QueryParserError};
+use tantivy::query::{Query, QueryParser, QueryParserError};
 
 use crate::analysis::{self, tokens};
 use crate::error::{one_line, Warning};
@@ -16,10 +16,6 @@ pub(crate) const FUZZY_DISTANCE: u8 = 1;
 /// Weight of the other language's field for a query in a known language,
 /// when the query is not translated.
 pub const OTHER_LANGUAGE_BOOST: f32 = 0.25;
-/// Weight of the whole-query phrase clause.
-const PHRASE_BOOST: f32 = 2.0;
-/// Words allowed between the query's words for the phrase clause.
-const PHRASE_SLOP: u32 = 1;
 
 /// The parser for a query over both language fields. A query in a known
 /// language weighs the other language's field by `other_weight`: there,
@@ -76,38 +72,6 @@ pub fn parse(
         echo(&words)
     )));
     Some(parser.parse_query_lenient(&words).0)
-}
-
-/// Plain words also score as a phrase: passages that have them together,
-/// in order, come first.
-pub fn with_phrase_boost(
-    parser: &QueryParser,
-    query: &str,
-    parsed: Box<dyn Query>,
-) -> Box<dyn Query> {
-    match phrase_boost(parser, query) {
-        Some(phrase) => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, parsed),
-            (Occur::Should, phrase),
-        ])),
-        None => parsed,
-    }
-}
-
-/// For a query of several plain words (no quotes, operators or fields),
-/// the same words as a sloppy phrase, boosted.
-fn phrase_boost(parser: &QueryParser, query: &str) -> Option<Box<dyn Query>> {
-    let has_syntax = query.contains(['"', '+', ':', '(', ')', '^', '~', '*', '[', ']', '{', '}'])
-        || query
-            .split_whitespace()
-            .any(|w| w.starts_with('-') || w == "OR" || w == "AND" || w == "NOT");
-    if has_syntax || query.split_whitespace().count() < 2 {
-        return None;
-    }
-    let (phrase, errors) = parser.parse_query_lenient(&format!("\"{query}\"~{PHRASE_SLOP}"));
-    errors
-        .is_empty()
-        .then(|| Box::new(BoostQuery::new(phrase, PHRASE_BOOST)) as Box<dyn Query>)
 }
 
 /// The query with words one letter away allowed; its own syntax

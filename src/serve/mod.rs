@@ -20,7 +20,6 @@ pub mod page;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use crate::index::SearchIndex;
@@ -68,13 +67,11 @@ pub struct Service {
     now: RwLock<Arc<Snapshot>>,
     /// Host names (besides loopback ones) requests may name.
     pub allowed_hosts: Vec<String>,
-    /// The corpus directory.
-    pub corpus: PathBuf,
 }
 
 impl Service {
     /// A service over an open index.
-    pub fn new(index: SearchIndex, translator: Option<Translator>, corpus: PathBuf) -> Service {
+    pub fn new(index: SearchIndex, translator: Option<Translator>) -> Service {
         Service {
             now: RwLock::new(Arc::new(Snapshot {
                 index: Arc::new(index),
@@ -82,7 +79,6 @@ impl Service {
                 freshness: Freshness::Fresh,
             })),
             allowed_hosts: Vec::new(),
-            corpus,
         }
     }
 
@@ -107,15 +103,6 @@ impl Service {
             index: Arc::new(index),
             translator: translator.map(Arc::new),
             freshness: Freshness::Fresh,
-        });
-    }
-
-    /// Replaces the translator alone.
-    pub fn replace_translator(&self, translator: Option<Translator>) {
-        self.swap(|now| Snapshot {
-            index: now.index.clone(),
-            translator: translator.map(Arc::new),
-            freshness: now.freshness,
         });
     }
 

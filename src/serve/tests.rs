@@ -24,7 +24,7 @@ fn service(dir: &Path) -> Service {
         &NoProgress,
     )
     .unwrap();
-    Service::new(index, None, corpus)
+    Service::new(index, None)
 }
 
 fn get(service: &Service, target: &str) -> Reply {
