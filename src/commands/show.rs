@@ -45,19 +45,10 @@ pub fn run(dirs: &Dirs, args: ShowArgs) -> Result<ExitCode> {
         },
         lineage => bail!(missing(&id, &lineage)),
     };
-    let all = index.document_passages(&meta.doc)?;
-    let at = all
-        .iter()
-        .position(|(p, _)| p.id == passage.id)
-        .unwrap_or(0);
-    let from = at.saturating_sub(args.context);
-    let to = at
-        .saturating_add(args.context)
-        .saturating_add(1)
-        .min(all.len());
+    let shown = index.around(&passage.id, &meta.doc, args.context)?;
     let mut out = io::stdout().lock();
     if args.json {
-        for (p, m) in &all[from..to] {
+        for (p, m) in &shown {
             let shown = ShownPassage {
                 passage: JsonPassage::new(p, m),
                 target: p.id == passage.id,
@@ -67,7 +58,7 @@ pub fn run(dirs: &Dirs, args: ShowArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(FOUND));
     }
     writeln!(out, "{}", describe(&meta, &dirs.corpus))?;
-    for (p, _) in &all[from..to] {
+    for (p, _) in &shown {
         let marker = if p.id == passage.id { ">" } else { " " };
         let pages = p
             .page_range()

@@ -247,6 +247,21 @@ impl SearchIndex {
         Ok(out)
     }
 
+    /// A passage of document `doc` with `context` passages on each side,
+    /// in order.
+    pub fn around(
+        &self,
+        id: &PassageId,
+        doc: &str,
+        context: usize,
+    ) -> Result<Vec<(Passage, SourceMeta)>> {
+        let mut all = self.document_passages(doc)?;
+        let at = all.iter().position(|(p, _)| p.id == *id).unwrap_or(0);
+        let to = at.saturating_add(context).saturating_add(1).min(all.len());
+        all.truncate(to);
+        Ok(all.split_off(at.saturating_sub(context)))
+    }
+
     /// The metadata of every document in the index, in path order.
     pub fn documents(&self) -> Result<Vec<SourceMeta>> {
         let Some(record) = self.record() else {

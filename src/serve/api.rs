@@ -155,23 +155,6 @@ pub fn resolve(
     }
 }
 
-/// The passages around one, with `context` on each side.
-pub fn around(
-    index: &SearchIndex,
-    passage: &Passage,
-    meta: &SourceMeta,
-    context: usize,
-) -> Vec<(Passage, SourceMeta)> {
-    let all = index.document_passages(&meta.doc).unwrap_or_default();
-    let at = all
-        .iter()
-        .position(|(p, _)| p.id == passage.id)
-        .unwrap_or(0);
-    let from = at.saturating_sub(context);
-    let to = at.saturating_add(context).saturating_add(1).min(all.len());
-    all[from..to].to_vec()
-}
-
 /// The `context` parameter, checked.
 pub fn context(params: &HashMap<String, String>) -> Result<usize, Reply> {
     match params.get("context").filter(|c| !c.is_empty()) {
@@ -197,7 +180,9 @@ pub fn passage(service: &Service, id: &str, params: &HashMap<String, String>) ->
         Ok(found) => found,
         Err(reply) => return reply,
     };
-    let around = around(&index, &passage, &meta, context);
+    let around = index
+        .around(&passage.id, &meta.doc, context)
+        .unwrap_or_default();
     let neighbours: Vec<Value> = around
         .iter()
         .map(|(p, m)| {

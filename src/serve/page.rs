@@ -284,7 +284,10 @@ pub fn passage_page(service: &Service, id: &str, params: &HashMap<String, String
             escape(old.as_str())
         );
     }
-    for (p, _) in api::around(&index, &passage, &meta, context) {
+    let around = index
+        .around(&passage.id, &meta.doc, context)
+        .unwrap_or_default();
+    for (p, _) in around {
         let target = p.id == passage.id;
         let section = p
             .section
