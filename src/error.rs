@@ -86,6 +86,14 @@ pub enum Error {
     /// An error from the search engine library.
     #[error("index error: {}; if the index is damaged, rebuild it with `nrel-search index --full`", one_line(&.0.to_string()))]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The sentence encoder's model cannot be imported or loaded.
+    #[error("{}: {message}", .path.display())]
+    Model {
+        /// The model file, or what it is imported from.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// An error from the file watcher.
     #[error("watching the corpus failed: {0}")]
     Watch(#[from] notify::Error),

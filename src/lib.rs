@@ -13,6 +13,8 @@
 //! * [`analysis`]: the per-language analyzers (elision, stop words, accent
 //!   folding, Snowball stemming);
 //! * [`index`]: the tantivy index, built and updated incrementally;
+//! * [`semantic`]: a multilingual sentence encoder, passage vectors and
+//!   their nearest-neighbour scan;
 //! * [`translate`]: a query's words in the other language (glossary,
 //!   dictionaries, cognates);
 //! * [`search`]: queries, filters, ranking and snippets;
@@ -64,6 +66,7 @@ pub mod notes;
 pub mod output;
 pub mod passage;
 pub mod search;
+pub mod semantic;
 pub mod serve;
 pub mod text;
 pub mod translate;

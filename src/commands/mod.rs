@@ -6,6 +6,7 @@
 mod check;
 mod cite;
 mod index;
+mod model;
 mod search;
 mod serve;
 mod shell;
@@ -48,6 +49,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Show(args) => show::run(&dirs, args),
         Command::Watch(args) => watch::run(&dirs, args),
         Command::Serve(args) => serve::run(&dirs, args),
+        Command::Model(args) => model::run(args),
         Command::Cite(args) => cite::run(&dirs, args),
         Command::Bib(args) => cite::run_bib(&dirs, args),
         Command::Check(args) => check::run(&dirs, args),

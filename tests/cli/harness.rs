@@ -7,6 +7,23 @@ use serde_json::Value;
 use std::process::Command;
 use tempfile::TempDir;
 
+/// The installed sentence encoder's directory, if a model is installed
+/// there. With `NREL_REQUIRE_MODEL=1` (as CI sets it) a missing model fails
+/// the test instead of skipping it.
+pub fn model_dir() -> Option<PathBuf> {
+    let dir = nrel_search::semantic::model_dir()?;
+    if dir.join(nrel_search::semantic::MODEL_FILE).is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("NREL_REQUIRE_MODEL").as_deref() != Ok("1"),
+        "NREL_REQUIRE_MODEL=1 but no model in {} (nrel-search model import)",
+        dir.display()
+    );
+    eprintln!("skipped: no sentence encoder installed in {}", dir.display());
+    None
+}
+
 /// The repository's corpus directory.
 pub fn seed_corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
@@ -15,6 +32,9 @@ pub fn seed_corpus() -> PathBuf {
 /// A scratch directory with `corpus/` and `index/` in it.
 pub struct Env {
     pub dir: TempDir,
+    /// The sentence encoder's directory, for tests of semantic search;
+    /// other tests run without a model.
+    pub model: Option<PathBuf>,
 }
 
 /// What a run printed and how it ended.
@@ -39,7 +59,7 @@ impl Env {
     pub fn empty() -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir(dir.path().join("corpus")).unwrap();
-        Env { dir }
+        Env { dir, model: None }
     }
 
     /// A copy of the repository's corpus.
@@ -78,6 +98,12 @@ impl Env {
             .env("NREL_CORPUS", self.corpus())
             .env("NREL_INDEX", self.index())
             .env("NREL_CONFIG", self.dir.path().join("no-config.toml"))
+            .env(
+                "NREL_MODEL_DIR",
+                self.model
+                    .clone()
+                    .unwrap_or_else(|| self.dir.path().join("no-model")),
+            )
             .env_remove("NO_COLOR")
             .env_remove("RUST_BACKTRACE");
         cmd

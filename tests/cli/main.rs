@@ -15,4 +15,5 @@ mod record;
 mod regression;
 mod scripted;
 mod search;
+mod semantic;
 mod serve;

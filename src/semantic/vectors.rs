@@ -1,0 +1,189 @@
+//! Passage vectors as the index stores them, and the nearest-neighbour
+//! scan.
+//!
+//! A vector is kept twice, small: its 512 signs (64 bytes), scanned with
+//! Hamming distances to find candidates, and its values quantised to four
+//! bits with one scale (260 bytes), which rerank the candidates by an
+//! approximate cosine. Both are 32-bit words in multi-valued fast fields of
+//! the passage's tantivy document, so that they are written, deleted and
+//! merged with it.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::encoder::DIM;
+
+/// Words of the sign bits.
+pub const SIGN_WORDS: usize = DIM / 32;
+/// Words of the four-bit values, after the scale's word.
+pub const FINE_WORDS: usize = 1 + DIM / 8;
+/// Largest magnitude of a four-bit value.
+const LEVELS: f32 = 7.0;
+
+/// A vector, quantised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quantised {
+    /// Sign bits, one per dimension (set: positive).
+    pub signs: [u32; SIGN_WORDS],
+    /// The scale (as `f32` bits), then eight four-bit values per word.
+    pub fine: [u32; FINE_WORDS],
+}
+
+impl Quantised {
+    /// Quantises a vector of [`DIM`] values.
+    pub fn new(vector: &[f32]) -> Quantised {
+        let mut signs = [0u32; SIGN_WORDS];
+        for (i, &v) in vector.iter().enumerate().take(DIM) {
+            if v > 0.0 {
+                signs[i / 32] |= 1 << (i % 32);
+            }
+        }
+        let max = vector.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let scale = if max > 0.0 { max / LEVELS } else { 1.0 };
+        let mut fine = [0u32; FINE_WORDS];
+        fine[0] = scale.to_bits();
+        for (i, &v) in vector.iter().enumerate().take(DIM) {
+            let q = (v / scale).round().clamp(-LEVELS, LEVELS) as i32 + 8;
+            fine[1 + i / 8] |= (q as u32) << (4 * (i % 8));
+        }
+        Quantised { signs, fine }
+    }
+
+    /// From the words a document stores; `None` unless there are exactly
+    /// as many as a vector has.
+    pub fn from_words(signs: &[u32], fine: &[u32]) -> Option<Quantised> {
+        Some(Quantised {
+            signs: signs.try_into().ok()?,
+            fine: fine.try_into().ok()?,
+        })
+    }
+
+    /// The values back, approximately.
+    pub fn values(&self) -> Vec<f32> {
+        let scale = f32::from_bits(self.fine[0]);
+        (0..DIM)
+            .map(|i| (((self.fine[1 + i / 8] >> (4 * (i % 8))) & 0xF) as i32 - 8) as f32 * scale)
+            .collect()
+    }
+
+    /// The approximate dot product with a full vector.
+    pub fn dot(&self, query: &[f32]) -> f32 {
+        let scale = f32::from_bits(self.fine[0]);
+        let mut sum = 0.0;
+        for (w, chunk) in self.fine[1..].iter().zip(query.chunks_exact(8)) {
+            for (k, q) in chunk.iter().enumerate() {
+                sum += (((w >> (4 * k)) & 0xF) as i32 - 8) as f32 * q;
+            }
+        }
+        sum * scale
+    }
+}
+
+/// Hamming distance between two sign vectors.
+pub fn hamming(a: &[u32; SIGN_WORDS], b: &[u32]) -> u32 {
+    a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
+}
+
+/// The `k` smallest of a stream of `(distance, item)`, nearest first.
+pub struct Nearest<T> {
+    k: usize,
+    heap: BinaryHeap<(u32, Reverse<u64>, T)>,
+    seq: u64,
+}
+
+impl<T: Ord> Nearest<T> {
+    /// Keeps `k`.
+    pub fn new(k: usize) -> Self {
+        Nearest {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+            seq: 0,
+        }
+    }
+
+    /// The distance an item must beat to be kept.
+    pub fn bound(&self) -> u32 {
+        if self.heap.len() < self.k {
+            u32::MAX
+        } else {
+            self.heap.peek().map_or(u32::MAX, |top| top.0)
+        }
+    }
+
+    /// Offers an item.
+    pub fn push(&mut self, distance: u32, item: T) {
+        if self.k == 0 || distance >= self.bound() {
+            return;
+        }
+        self.seq += 1;
+        self.heap.push((distance, Reverse(self.seq), item));
+        if self.heap.len() > self.k {
+            self.heap.pop();
+        }
+    }
+
+    /// The items kept, nearest first (earliest first among equals).
+    pub fn into_sorted(self) -> Vec<(u32, T)> {
+        let mut items: Vec<_> = self.heap.into_vec();
+        items.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        items.into_iter().map(|(d, _, t)| (d, t)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(seed: u32) -> Vec<f32> {
+        let mut x = seed.wrapping_mul(2_654_435_761).max(1);
+        let v: Vec<f32> = (0..DIM)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x % 2001) as f32 / 1000.0 - 1.0
+            })
+            .collect();
+        let norm = v.iter().map(|a| a * a).sum::<f32>().sqrt();
+        v.into_iter().map(|a| a / norm).collect()
+    }
+
+    fn cosine(a: &[f32], b: &[f32]) -> f32 {
+        let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        let na: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let nb: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
+        dot / (na * nb)
+    }
+
+    #[test]
+    fn four_bits_keep_the_direction() {
+        for seed in 1..20 {
+            let v = unit(seed);
+            let q = Quantised::new(&v);
+            assert!(cosine(&v, &q.values()) > 0.97, "seed {seed}");
+            let other = unit(seed + 100);
+            let exact: f32 = v.iter().zip(&other).map(|(a, b)| a * b).sum();
+            assert!((q.dot(&other) - exact).abs() < 0.05);
+            assert_eq!(Quantised::from_words(&q.signs, &q.fine), Some(q.clone()));
+        }
+        assert_eq!(Quantised::from_words(&[0; 3], &[0; FINE_WORDS]), None);
+    }
+
+    #[test]
+    fn signs_and_distances() {
+        let v = unit(7);
+        let q = Quantised::new(&v);
+        assert_eq!(hamming(&q.signs, &q.signs), 0);
+        let negated: Vec<f32> = v.iter().map(|x| -x).collect();
+        assert_eq!(hamming(&q.signs, &Quantised::new(&negated).signs), DIM as u32);
+    }
+
+    #[test]
+    fn keeps_the_nearest_in_order() {
+        let mut nearest = Nearest::new(3);
+        for (d, item) in [(5, 'a'), (1, 'b'), (9, 'c'), (1, 'd'), (3, 'e')] {
+            nearest.push(d, item);
+        }
+        assert_eq!(nearest.into_sorted(), vec![(1, 'b'), (1, 'd'), (3, 'e')]);
+    }
+}
