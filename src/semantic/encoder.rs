@@ -4,7 +4,10 @@
 //! projection and three dense layers, giving an L2-normalised
 //! 512-dimensional vector.
 
+use std::collections::HashMap;
+
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+use rayon::prelude::*;
 
 use super::file::ModelFile;
 use super::sentencepiece::Tokenizer;
@@ -37,7 +40,7 @@ pub fn sections() -> Vec<(String, usize)> {
         ("ln_b_all".to_string(), 3 * BRANCH),
     ];
     for (n, _) in ORDERS {
-        out.push((format!("w1_{n}"), n * BRANCH * BRANCH));
+        out.push((format!("w1s_{n}"), n * BRANCH * BRANCH));
         out.push((format!("b1_{n}"), BRANCH));
         out.push((format!("w2_{n}"), n * BRANCH * BRANCH));
         out.push((format!("b2_{n}"), BRANCH));
@@ -85,7 +88,10 @@ pub struct Encoder<'a> {
 struct Branch<'a> {
     order: usize,
     left: usize,
-    w1: ArrayView2<'a, f32>,
+    /// The first convolution's blocks side by side: one token's row times
+    /// it gives its blocks side by side: one token's row times it gives its
+    /// contribution to each place of a window.
+    w1s: ArrayView2<'a, f32>,
     b1: ArrayView1<'a, f32>,
     w2: ArrayView2<'a, f32>,
     b2: ArrayView1<'a, f32>,
@@ -115,7 +121,7 @@ impl<'a> Encoder<'a> {
             branches.push(Branch {
                 order,
                 left,
-                w1: matrix(&format!("w1_{order}"), order * BRANCH, BRANCH)?,
+                w1s: matrix(&format!("w1s_{order}"), BRANCH, order * BRANCH)?,
                 b1: vector(&format!("b1_{order}"), BRANCH)?,
                 w2: matrix(&format!("w2_{order}"), order * BRANCH, BRANCH)?,
                 b2: vector(&format!("b2_{order}"), BRANCH)?,
@@ -152,37 +158,107 @@ impl<'a> Encoder<'a> {
 
     /// The vector of a text.
     pub fn encode(&self, text: &str) -> Vec<f32> {
-        let mut ids = self.tokenize(text);
-        if ids.len() > MAX_TOKENS {
-            ids.truncate(MAX_TOKENS - 1);
-            ids.push(super::sentencepiece::EOS);
-        }
-        self.encode_ids(&ids)
+        self.encode_batch(&[text]).pop().expect("one vector")
     }
 
-    /// The vector of a sequence of piece ids.
-    pub fn encode_ids(&self, ids: &[u32]) -> Vec<f32> {
-        let tokens = ids.len().max(1);
-        let mut features = Array2::<f32>::zeros((tokens, FEATURES));
-        for (mut row, &id) in features.outer_iter_mut().zip(ids) {
-            let id = if (id as usize) < VOCAB_ROWS { id as usize } else { 0 };
+    /// The vectors of texts, on every core. What depends on a piece alone
+    /// (its projection, and its share of every window of the first
+    /// convolution, which is linear in the window's rows) is computed once
+    /// per distinct piece of the batch: a batch of passages has far fewer
+    /// distinct pieces than pieces.
+    pub fn encode_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        let ids: Vec<Vec<u32>> = texts
+            .par_iter()
+            .map(|text| {
+                let mut ids = self.tokenize(text);
+                if ids.len() > MAX_TOKENS {
+                    ids.truncate(MAX_TOKENS - 1);
+                    ids.push(super::sentencepiece::EOS);
+                }
+                for id in &mut ids {
+                    if *id as usize >= VOCAB_ROWS {
+                        *id = super::sentencepiece::UNK;
+                    }
+                }
+                ids
+            })
+            .collect();
+        let mut slots: HashMap<u32, usize> = HashMap::new();
+        let mut distinct = Vec::new();
+        let local: Vec<Vec<usize>> = ids
+            .iter()
+            .map(|ids| {
+                ids.iter()
+                    .map(|&id| {
+                        *slots.entry(id).or_insert_with(|| {
+                            distinct.push(id);
+                            distinct.len() - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let chunks: Vec<PieceRows> = distinct
+            .par_chunks(PIECE_CHUNK)
+            .map(|chunk| self.piece_rows(chunk))
+            .collect();
+        let pieces = Pieces { chunks };
+        local
+            .par_iter()
+            .zip(&ids)
+            .map(|(local, ids)| self.finish(&pieces, local, ids))
+            .collect()
+    }
+
+    /// The dequantised embeddings of pieces, one row each.
+    fn embeddings(&self, ids: &[u32]) -> Array2<f32> {
+        let mut out = Array2::<f32>::zeros((ids.len(), DIM));
+        for (mut row, &id) in out.outer_iter_mut().zip(ids) {
+            let id = id as usize;
             let chunk = id % CHUNKS;
             let (scale, lo) = (self.scale[chunk], self.lo[chunk]);
             let quantised = &self.table[id * DIM..(id + 1) * DIM];
-            for (out, &q) in row.slice_mut(s![..DIM]).iter_mut().zip(quantised) {
+            for (out, &q) in row.iter_mut().zip(quantised) {
                 *out = f32::from(q) * scale + lo;
             }
         }
-        let mut x = features.slice(s![.., ..DIM]).dot(&self.proj);
+        out
+    }
+
+    /// What depends on each of these pieces alone.
+    fn piece_rows(&self, ids: &[u32]) -> PieceRows {
+        let mut x = matmul(&self.embeddings(ids).view(), &self.proj);
         x += &self.proj_b;
         layer_norm(&mut x, self.ln_g_all, self.ln_b_all, self.eps);
+        let shares = self
+            .branches
+            .iter()
+            .enumerate()
+            .map(|(i, branch)| matmul(&x.slice(s![.., i * BRANCH..(i + 1) * BRANCH]), &branch.w1s))
+            .collect();
+        PieceRows { x, shares }
+    }
+
+    /// A text's vector from its pieces' rows.
+    fn finish(&self, pieces: &Pieces, local: &[usize], ids: &[u32]) -> Vec<f32> {
+        let tokens = local.len().max(1);
+        let mut features = Array2::<f32>::zeros((tokens, FEATURES));
+        features.slice_mut(s![.., ..DIM]).assign(&self.embeddings(ids));
         for (i, branch) in self.branches.iter().enumerate() {
-            let xs = x.slice(s![.., i * BRANCH..(i + 1) * BRANCH]);
-            let mut h = windows(xs, branch.order, branch.left).dot(&branch.w1);
-            h += &branch.b1;
-            h.mapv_inplace(relu);
-            h += &xs;
-            let mut c = windows(h.view(), branch.order, branch.left).dot(&branch.w2);
+            let mut h = Array2::<f32>::zeros((tokens, BRANCH));
+            for (t, mut row) in h.outer_iter_mut().enumerate() {
+                row.assign(&branch.b1);
+                for k in 0..branch.order {
+                    let Some(source) = (t + k).checked_sub(branch.left).filter(|&r| r < tokens) else {
+                        continue;
+                    };
+                    let share = pieces.share(local[source], i);
+                    row += &share.slice(s![k * BRANCH..(k + 1) * BRANCH]);
+                }
+                row.mapv_inplace(relu);
+                row += &pieces.x(local[t]).slice(s![i * BRANCH..(i + 1) * BRANCH]);
+            }
+            let mut c = matmul(&windows(h.view(), branch.order, branch.left).view(), &branch.w2);
             c += &branch.b2;
             c.mapv_inplace(relu);
             c += &h;
@@ -191,22 +267,101 @@ impl<'a> Encoder<'a> {
         }
         layer_norm(&mut features, self.ln_g, self.ln_b, self.eps);
         let sum = features.sum_axis(Axis(0));
-        let mut pooled = sum.dot(&self.cnn_w);
+        let mut pooled = vec_mat(&sum, &self.cnn_w);
         pooled.scaled_add(tokens as f32, &self.cnn_b);
         pooled *= 1.0 / (tokens as f32).sqrt();
 
-        let y0 = pooled.dot(&self.d0).mapv(relu);
-        let mut y1 = pooled.dot(&self.p1);
-        y1 += &y0.dot(&self.d1);
+        let y0 = vec_mat(&pooled, &self.d0).mapv(relu);
+        let mut y1 = vec_mat(&pooled, &self.p1);
+        y1 += &vec_mat(&y0, &self.d1);
         y1.mapv_inplace(relu);
-        let y2 = y1.dot(&self.d2).mapv(relu);
-        let mut z: Array1<f32> = y1.dot(&self.p3);
-        z += &y2.dot(&self.d3);
+        let y2 = vec_mat(&y1, &self.d2).mapv(relu);
+        let mut z: Array1<f32> = vec_mat(&y1, &self.p3);
+        z += &vec_mat(&y2, &self.d3);
         z.mapv_inplace(f32::tanh);
         let norm = z.dot(&z).max(self.eps).sqrt();
         z.mapv_inplace(|v| v / norm);
         z.to_vec()
     }
+}
+
+/// Distinct pieces computed together.
+const PIECE_CHUNK: usize = 256;
+
+/// What depends on one piece alone, for a chunk of pieces: the projected,
+/// normalised row (`x`, the three branches side by side), and per branch
+/// the row's share of each window place of the first convolution.
+struct PieceRows {
+    x: Array2<f32>,
+    shares: Vec<Array2<f32>>,
+}
+
+/// The rows of a batch's distinct pieces, by their number in the batch.
+struct Pieces {
+    chunks: Vec<PieceRows>,
+}
+
+impl Pieces {
+    /// A piece's projected row.
+    fn x(&self, n: usize) -> ArrayView1<'_, f32> {
+        self.chunks[n / PIECE_CHUNK].x.row(n % PIECE_CHUNK)
+    }
+
+    /// A piece's shares of the windows of branch `branch`.
+    fn share(&self, n: usize, branch: usize) -> ArrayView1<'_, f32> {
+        self.chunks[n / PIECE_CHUNK].shares[branch].row(n % PIECE_CHUNK)
+    }
+}
+
+/// A matrix product, with the `gemm` crate's kernels (AVX-512 where the
+/// processor has it).
+fn matmul(a: &ArrayView2<f32>, b: &ArrayView2<f32>) -> Array2<f32> {
+    let (m, k) = a.dim();
+    let (k2, n) = b.dim();
+    assert_eq!(k, k2, "matrix shapes");
+    let mut out = Array2::<f32>::zeros((m, n));
+    let (a_rs, a_cs) = (a.strides()[0], a.strides()[1]);
+    let (b_rs, b_cs) = (b.strides()[0], b.strides()[1]);
+    // SAFETY: the pointers and strides describe the three arrays exactly
+    // (shapes checked above); `out` is a fresh array in standard layout
+    // that nothing else reads while the product is written.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            out.as_mut_ptr(),
+            1,
+            n as isize,
+            false,
+            a.as_ptr(),
+            a_cs,
+            a_rs,
+            b.as_ptr(),
+            b_cs,
+            b_rs,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+    out
+}
+
+/// A row vector times a row-major matrix, row by row (contiguous rows,
+/// which vectorise; ndarray's own product walks the matrix by columns).
+fn vec_mat(v: &Array1<f32>, m: &ArrayView2<f32>) -> Array1<f32> {
+    let mut out = vec![0f32; m.ncols()];
+    for (&a, row) in v.iter().zip(m.outer_iter()) {
+        let row = row.to_slice().expect("a contiguous row");
+        for (o, &b) in out.iter_mut().zip(row) {
+            *o += a * b;
+        }
+    }
+    Array1::from(out)
 }
 
 fn relu(v: f32) -> f32 {

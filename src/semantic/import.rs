@@ -57,6 +57,26 @@ pub fn read_sources(path: &Path) -> Result<Sources, String> {
 /// Converts the sources into a model file's bytes.
 pub fn convert(sources: &Sources) -> Result<Vec<u8>, String> {
     let mut arrays = read_npz(&sources.weights)?;
+    // The first convolution's blocks side by side (see `Encoder::encode_batch`).
+    let mut side_by_side = Vec::new();
+    for n in encoder::ORDERS.iter().map(|&(n, _)| n) {
+        let w1 = arrays.get(&format!("w1_{n}")).ok_or_else(|| format!("weights.npz has no w1_{n}"))?;
+        let values = w1.f32s()?;
+        let width = values.len() / n;
+        let branch = width.isqrt();
+        if w1.shape != [n * branch, branch] {
+            return Err(format!("weights.npz: w1_{n} has shape {:?}", w1.shape));
+        }
+        let mut side = vec![0f32; values.len()];
+        for k in 0..n {
+            for r in 0..branch {
+                for c in 0..branch {
+                    side[r * n * branch + k * branch + c] = values[(k * branch + r) * branch + c];
+                }
+            }
+        }
+        side_by_side.push((format!("w1s_{n}"), file::f32_bytes(&side)));
+    }
     let mut take = |name: &str| arrays.remove(name).ok_or_else(|| format!("weights.npz has no {name}"));
 
     // The table, stored in 17 interleaved chunks, back in piece order.
@@ -101,6 +121,7 @@ pub fn convert(sources: &Sources) -> Result<Vec<u8>, String> {
     sections.push(("proj_b".into(), file::f32_bytes(&proj_b)));
     sections.push(("ln_g_all".into(), file::f32_bytes(&ln_g_all)));
     sections.push(("ln_b_all".into(), file::f32_bytes(&ln_b_all)));
+    sections.extend(side_by_side);
     for (name, len) in encoder::sections() {
         if sections.iter().any(|(n, _)| *n == name) {
             continue;
