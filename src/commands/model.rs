@@ -33,7 +33,11 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
         }
         ModelAction::Info => match Model::installed()? {
             Some(model) => {
-                println!("sentence encoder {} in {}", model.id(), model.path().display());
+                println!(
+                    "sentence encoder {} in {}",
+                    model.id(),
+                    model.path().display()
+                );
                 Ok(ExitCode::from(FOUND))
             }
             None => {

@@ -103,16 +103,23 @@ impl<'a> Encoder<'a> {
         let vector = |name: &str, len: usize| -> Result<ArrayView1<'a, f32>, String> {
             Ok(ArrayView1::from(file.f32s(name, Some(len))?))
         };
-        let matrix = |name: &str, rows: usize, cols: usize| -> Result<ArrayView2<'a, f32>, String> {
-            ArrayView2::from_shape((rows, cols), file.f32s(name, Some(rows * cols))?).map_err(|e| e.to_string())
-        };
+        let matrix =
+            |name: &str, rows: usize, cols: usize| -> Result<ArrayView2<'a, f32>, String> {
+                ArrayView2::from_shape((rows, cols), file.f32s(name, Some(rows * cols))?)
+                    .map_err(|e| e.to_string())
+            };
         let table = file.bytes("table")?;
         if table.len() != VOCAB_ROWS * DIM {
             return Err("the embedding table has the wrong size".into());
         }
         let scores = file.f32s("sp_scores", None)?;
-        let tokenizer = Tokenizer::new(file.bytes("sp_pieces")?, scores, file.u32s("sp_units")?, file.bytes("sp_replacements")?)
-            .ok_or("the tokenizer's pieces are damaged")?;
+        let tokenizer = Tokenizer::new(
+            file.bytes("sp_pieces")?,
+            scores,
+            file.u32s("sp_units")?,
+            file.bytes("sp_replacements")?,
+        )
+        .ok_or("the tokenizer's pieces are damaged")?;
         if scores.len() > VOCAB_ROWS {
             return Err("more pieces than embeddings".into());
         }
@@ -243,13 +250,16 @@ impl<'a> Encoder<'a> {
     fn finish(&self, pieces: &Pieces, local: &[usize], ids: &[u32]) -> Vec<f32> {
         let tokens = local.len().max(1);
         let mut features = Array2::<f32>::zeros((tokens, FEATURES));
-        features.slice_mut(s![.., ..DIM]).assign(&self.embeddings(ids));
+        features
+            .slice_mut(s![.., ..DIM])
+            .assign(&self.embeddings(ids));
         for (i, branch) in self.branches.iter().enumerate() {
             let mut h = Array2::<f32>::zeros((tokens, BRANCH));
             for (t, mut row) in h.outer_iter_mut().enumerate() {
                 row.assign(&branch.b1);
                 for k in 0..branch.order {
-                    let Some(source) = (t + k).checked_sub(branch.left).filter(|&r| r < tokens) else {
+                    let Some(source) = (t + k).checked_sub(branch.left).filter(|&r| r < tokens)
+                    else {
                         continue;
                     };
                     let share = pieces.share(local[source], i);
@@ -258,7 +268,10 @@ impl<'a> Encoder<'a> {
                 row.mapv_inplace(relu);
                 row += &pieces.x(local[t]).slice(s![i * BRANCH..(i + 1) * BRANCH]);
             }
-            let mut c = matmul(&windows(h.view(), branch.order, branch.left).view(), &branch.w2);
+            let mut c = matmul(
+                &windows(h.view(), branch.order, branch.left).view(),
+                &branch.w2,
+            );
             c += &branch.b2;
             c.mapv_inplace(relu);
             c += &h;
@@ -378,7 +391,8 @@ fn windows(x: ArrayView2<f32>, order: usize, left: usize) -> Array2<f32> {
             let Some(source) = (t + k).checked_sub(left).filter(|&r| r < rows) else {
                 continue;
             };
-            out.slice_mut(s![t, k * width..(k + 1) * width]).assign(&x.row(source));
+            out.slice_mut(s![t, k * width..(k + 1) * width])
+                .assign(&x.row(source));
         }
     }
     out

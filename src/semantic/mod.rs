@@ -81,7 +81,10 @@ impl Model {
 
     /// A short identity of the model, recorded with the vectors it made.
     pub fn id(&self) -> String {
-        self.file.id()[..8].iter().map(|b| format!("{b:02x}")).collect()
+        self.file.id()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// The model file.
@@ -96,7 +99,8 @@ impl Model {
 pub fn install(source: &Path, dir: &Path) -> Result<PathBuf> {
     let sources = import::read_sources(source).map_err(|m| model_error(source, m))?;
     let bytes = import::convert(&sources).map_err(|m| model_error(source, m))?;
-    let check = ModelFile::parse(crate::mapped::Bytes::Owned(bytes)).map_err(|m| model_error(source, m))?;
+    let check =
+        ModelFile::parse(crate::mapped::Bytes::Owned(bytes)).map_err(|m| model_error(source, m))?;
     Encoder::new(&check).map_err(|m| model_error(source, m))?;
     let bytes = match check.into_bytes() {
         crate::mapped::Bytes::Owned(bytes) => bytes,

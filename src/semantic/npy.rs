@@ -8,6 +8,7 @@
 //! ```
 
 /// An array's type, shape and raw data.
+#[derive(Debug)]
 pub struct Array {
     /// The element type, as NumPy writes it (`<f4`, `|u1`…).
     pub descr: String,
@@ -24,7 +25,10 @@ impl Array {
         }
         let (header_len, start) = match bytes[6] {
             1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
-            2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize, 12),
+            2 | 3 if bytes.len() >= 12 => (
+                u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize,
+                12,
+            ),
             v => return Err(format!(".npy version {v} is not supported")),
         };
         let header = bytes
@@ -35,7 +39,9 @@ impl Array {
         if header.contains("'fortran_order': True") {
             return Err("Fortran-ordered arrays are not supported".into());
         }
-        let shape_at = header.find("'shape':").ok_or("no shape in the .npy header")?;
+        let shape_at = header
+            .find("'shape':")
+            .ok_or("no shape in the .npy header")?;
         let open = header[shape_at..].find('(').ok_or("bad shape")? + shape_at;
         let close = header[open..].find(')').ok_or("bad shape")? + open;
         let shape = header[open + 1..close]
@@ -53,7 +59,10 @@ impl Array {
         let count: usize = shape.iter().product();
         let data = bytes[start + header_len..].to_vec();
         if data.len() != count * item {
-            return Err(format!("holds {} bytes for shape {shape:?} of {descr}", data.len()));
+            return Err(format!(
+                "holds {} bytes for shape {shape:?} of {descr}",
+                data.len()
+            ));
         }
         Ok(Array { descr, shape, data })
     }
@@ -61,7 +70,11 @@ impl Array {
     /// The values as 32-bit floats (from `float32` or `float64`).
     pub fn f32s(&self) -> Result<Vec<f32>, String> {
         match self.descr.as_str() {
-            "<f4" => Ok(self.data.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes"))).collect()),
+            "<f4" => Ok(self
+                .data
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+                .collect()),
             "<f8" => Ok(self
                 .data
                 .chunks_exact(8)
@@ -105,23 +118,44 @@ mod tests {
 
     #[test]
     fn reads_floats_and_bytes() {
-        let data: Vec<u8> = [1.5f32, -2.0].iter().flat_map(|v| v.to_le_bytes()).collect();
-        let a = Array::parse(&npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", &data)).unwrap();
+        let data: Vec<u8> = [1.5f32, -2.0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let a = Array::parse(&npy(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
+            &data,
+        ))
+        .unwrap();
         assert_eq!(a.shape, vec![2]);
         assert_eq!(a.f32s().unwrap(), vec![1.5, -2.0]);
-        let b = Array::parse(&npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", &[1, 2, 3, 4, 5, 6])).unwrap();
+        let b = Array::parse(&npy(
+            "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }",
+            &[1, 2, 3, 4, 5, 6],
+        ))
+        .unwrap();
         assert_eq!(b.u8s(&[2, 3]).unwrap(), &[1, 2, 3, 4, 5, 6]);
         assert!(b.u8s(&[3, 2]).is_err());
-        let scalar = Array::parse(&npy("{'descr': '<f8', 'fortran_order': False, 'shape': (), }", &1e-6f64.to_le_bytes())).unwrap();
+        let scalar = Array::parse(&npy(
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (), }",
+            &1e-6f64.to_le_bytes(),
+        ))
+        .unwrap();
         assert_eq!(scalar.f32s().unwrap(), vec![1e-6f32]);
     }
 
     #[test]
     fn refuses_what_it_cannot_read() {
         assert!(Array::parse(b"PK\x03\x04 not an array").is_err());
-        let short = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", &[0; 8]);
+        let short = npy(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
+            &[0; 8],
+        );
         assert!(Array::parse(&short).unwrap_err().contains("holds 8 bytes"));
-        let fortran = npy("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", &[0; 4]);
+        let fortran = npy(
+            "{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }",
+            &[0; 4],
+        );
         assert!(Array::parse(&fortran).is_err());
     }
 }

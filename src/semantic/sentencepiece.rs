@@ -156,7 +156,10 @@ impl Normalizer<'_> {
                 node ^= Self::offset(unit);
                 if unit & 0x100 != 0 {
                     best_len = i + 1;
-                    best_value = self.units.get(node).map_or(usize::MAX, |v| (v & 0x7FFF_FFFF) as usize);
+                    best_value = self
+                        .units
+                        .get(node)
+                        .map_or(usize::MAX, |v| (v & 0x7FFF_FFFF) as usize);
                 }
             }
         }
@@ -252,7 +255,9 @@ impl ModelProto {
             for (f, v) in fields(bytes)? {
                 match (f, v) {
                     (1, Value::Bytes(b)) => {
-                        text = Some(String::from_utf8(b.to_vec()).map_err(|_| "a piece is not UTF-8")?)
+                        text = Some(
+                            String::from_utf8(b.to_vec()).map_err(|_| "a piece is not UTF-8")?,
+                        )
                     }
                     (2, Value::Fixed32(bits)) => score = f32::from_bits(bits),
                     _ => {}
@@ -277,7 +282,7 @@ impl ModelProto {
         }
         let map = charsmap.ok_or("no precompiled normalization map")?;
         let size = u32::from_le_bytes(map[..4].try_into().expect("4 bytes")) as usize;
-        if size % 4 != 0 || 4 + size > map.len() {
+        if !size.is_multiple_of(4) || 4 + size > map.len() {
             return Err("the normalization map's trie is truncated".into());
         }
         let units = map[4..4 + size]
@@ -312,18 +317,27 @@ fn fields(data: &[u8]) -> Result<Vec<(u64, Value<'_>)>, String> {
                 Value::Varint
             }
             1 => {
-                pos = pos.checked_add(8).filter(|&p| p <= data.len()).ok_or("truncated")?;
+                pos = pos
+                    .checked_add(8)
+                    .filter(|&p| p <= data.len())
+                    .ok_or("truncated")?;
                 Value::Fixed64
             }
             2 => {
                 let len = varint(data, &mut pos)? as usize;
-                let end = pos.checked_add(len).filter(|&e| e <= data.len()).ok_or("truncated")?;
+                let end = pos
+                    .checked_add(len)
+                    .filter(|&e| e <= data.len())
+                    .ok_or("truncated")?;
                 let bytes = &data[pos..end];
                 pos = end;
                 Value::Bytes(bytes)
             }
             5 => {
-                let end = pos.checked_add(4).filter(|&e| e <= data.len()).ok_or("truncated")?;
+                let end = pos
+                    .checked_add(4)
+                    .filter(|&e| e <= data.len())
+                    .ok_or("truncated")?;
                 let bits = u32::from_le_bytes(data[pos..end].try_into().expect("4 bytes"));
                 pos = end;
                 Value::Fixed32(bits)

@@ -175,7 +175,10 @@ mod tests {
         let q = Quantised::new(&v);
         assert_eq!(hamming(&q.signs, &q.signs), 0);
         let negated: Vec<f32> = v.iter().map(|x| -x).collect();
-        assert_eq!(hamming(&q.signs, &Quantised::new(&negated).signs), DIM as u32);
+        assert_eq!(
+            hamming(&q.signs, &Quantised::new(&negated).signs),
+            DIM as u32
+        );
     }
 
     #[test]

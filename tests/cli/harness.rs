@@ -20,7 +20,10 @@ pub fn model_dir() -> Option<PathBuf> {
         "NREL_REQUIRE_MODEL=1 but no model in {} (nrel-search model import)",
         dir.display()
     );
-    eprintln!("skipped: no sentence encoder installed in {}", dir.display());
+    eprintln!(
+        "skipped: no sentence encoder installed in {}",
+        dir.display()
+    );
     None
 }
 

@@ -18,14 +18,25 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
 }
 
 fn reference() -> Vec<(String, Vec<u32>, Vec<f32>)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/fixtures/semantic/reference.jsonl");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/fixtures/semantic/reference.jsonl");
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
         .map(|line| {
             let row: Value = serde_json::from_str(line).unwrap();
-            let ids = row["ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
-            let vector = row["vector"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as f32).collect();
+            let ids = row["ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as u32)
+                .collect();
+            let vector = row["vector"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32)
+                .collect();
             (row["text"].as_str().unwrap().to_owned(), ids, vector)
         })
         .collect()
