@@ -233,9 +233,15 @@ pub struct SearchArgs {
     pub translation: TranslateArgs,
 
     /// Print how the query was understood (its language, the translations
-    /// searched and their weights) on standard error.
+    /// searched and their weights) and each hit's BM25 and semantic parts,
+    /// on standard error.
     #[arg(long)]
     pub explain: bool,
+
+    /// Ranking: hybrid (words and meaning), bm25 (words) or semantic
+    /// (meaning). Default: hybrid when the index has passage vectors.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub mode: Option<ModeChoice>,
 
     /// Most passages of one document in the first five places while other
     /// documents match (0: no limit).
@@ -246,6 +252,24 @@ pub struct SearchArgs {
     /// always or never.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+/// A ranking.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModeChoice {
+    Hybrid,
+    Bm25,
+    Semantic,
+}
+
+impl From<ModeChoice> for nrel_search::search::Mode {
+    fn from(mode: ModeChoice) -> Self {
+        match mode {
+            ModeChoice::Hybrid => Self::Hybrid,
+            ModeChoice::Bm25 => Self::Bm25,
+            ModeChoice::Semantic => Self::Semantic,
+        }
+    }
 }
 
 /// How queries are translated (search and serve).
@@ -284,6 +308,10 @@ pub struct IndexArgs {
     /// Rebuild the whole index.
     #[arg(long)]
     pub full: bool,
+
+    /// Give no passage vectors (semantic search off), even with a model installed.
+    #[arg(long)]
+    pub no_semantic: bool,
 }
 
 #[derive(Args, Debug)]

@@ -94,6 +94,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Semantic search was asked for and cannot be done.
+    #[error("semantic search is not possible: {0}")]
+    NoVectors(String),
     /// An error from the file watcher.
     #[error("watching the corpus failed: {0}")]
     Watch(#[from] notify::Error),

@@ -15,8 +15,15 @@ use crate::messages::report_all;
 use crate::progress::Bar;
 
 pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
+    let model = if args.no_semantic {
+        None
+    } else {
+        super::installed_model()
+    };
     let options = UpdateOptions {
         full: args.full,
+        add_vectors: model.is_some(),
+        model,
         ..UpdateOptions::default()
     };
     let (_, report) = index::update(&dirs.corpus, &dirs.index, &options, &Bar::new())?;
@@ -40,6 +47,14 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
         plural(report.analysed_files as u64, "file"),
         plural(report.analysed_passages, "passage")
     )?;
+    match &report.vectors {
+        Some(model) => writeln!(
+            out,
+            "passage vectors: every passage, sentence encoder {model} (encoded this run: {})",
+            plural(report.embedded, "passage")
+        )?,
+        None => writeln!(out, "passage vectors: none (semantic search off)")?,
+    }
     if report.extracted > 0 {
         writeln!(out, "{} extracted", plural(report.extracted as u64, "PDF"))?;
     }

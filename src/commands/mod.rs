@@ -15,10 +15,12 @@ mod status;
 mod watch;
 
 use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Result;
 
 use nrel_search::index::{self as idx, Freshness, Lineage, SearchIndex};
+use nrel_search::semantic::Model;
 use nrel_search::{PassageId, Warning};
 
 use crate::cli::{Cli, Command, Dirs};
@@ -90,7 +92,13 @@ fn clap_error(e: clap::Error) -> ExitCode {
 /// Opens the index for reading, building it on first use and refreshing it
 /// when the corpus changed (unless `no_refresh`), and says what it did.
 fn open(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
-    let opening = idx::open_fresh(&dirs.corpus, &dirs.index, !no_refresh, &Bar::new())?;
+    let opening = idx::open_fresh(
+        &dirs.corpus,
+        &dirs.index,
+        !no_refresh,
+        installed_model(),
+        &Bar::new(),
+    )?;
     warn_all(&opening.warnings);
     match &opening.freshness {
         Freshness::UpToDate => {}
@@ -115,6 +123,23 @@ fn open(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
         )),
     }
     Ok(opening.index)
+}
+
+/// The installed sentence encoder, loaded once (a mapping: cheap); a model
+/// that cannot be loaded is reported once and semantic search is off.
+pub fn installed_model() -> Option<Arc<Model>> {
+    static MODEL: OnceLock<Option<Arc<Model>>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| match Model::installed() {
+            Ok(model) => model.map(Arc::new),
+            Err(e) => {
+                warn(&Warning::general(format!(
+                    "{e}; semantic search is off (run `nrel-search model import` again)"
+                )));
+                None
+            }
+        })
+        .clone()
 }
 
 /// An error saying what became of a passage id the index does not have.

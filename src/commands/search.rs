@@ -24,6 +24,7 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     // A document named by its path as hits print it (corpus included).
     options.doc = options.doc.map(|doc| in_corpus(&doc, &dirs.corpus));
     let index = open(dirs, args.no_refresh)?;
+    options.model = super::installed_model();
     if !args.translation.no_translate {
         options.translator = Some(Arc::new(translator(dirs, &args.translation.dict, &index)));
     }
@@ -32,6 +33,23 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     if args.explain {
         for line in &results.explanation {
             note(format_args!("explain: {line}"));
+        }
+        if let Some(mode) = results.mode {
+            note(format_args!("explain: ranking: {}", mode.name()));
+        }
+        for hit in &results.hits {
+            let part = |v: Option<f32>, what: &str| match v {
+                Some(v) => format!("{what} {v:.3}"),
+                None => format!("{what} -"),
+            };
+            note(format_args!(
+                "explain: #{} {} score {:.4}: {}, {}",
+                hit.rank,
+                hit.passage.id,
+                hit.score,
+                part(hit.bm25, "bm25"),
+                part(hit.semantic, "semantic")
+            ));
         }
     }
     let mut out = io::stdout().lock();
@@ -90,6 +108,8 @@ fn options(args: &SearchArgs) -> Result<SearchOptions> {
         source: args.source.clone(),
         translator: None,
         per_doc: Some(args.per_doc),
+        mode: args.mode.map(Into::into),
+        model: None,
     })
 }
 

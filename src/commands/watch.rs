@@ -100,7 +100,10 @@ impl Keeper {
         let (opened, report) = index::update(
             &dirs.corpus,
             &dirs.index,
-            &UpdateOptions::default(),
+            &UpdateOptions {
+                model: super::installed_model(),
+                ..UpdateOptions::default()
+            },
             &Bar::new(),
         )?;
         vouch_unless_blind(watch, &dirs.corpus, root, before, &opened);
@@ -158,6 +161,7 @@ impl Keeper {
         // Something changed: no use checking whether it did.
         let options = UpdateOptions {
             quick_check: false,
+            model: super::installed_model(),
             ..UpdateOptions::default()
         };
         let dirs = &self.dirs;

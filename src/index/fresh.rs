@@ -12,6 +12,8 @@ use super::store::RecordView;
 use super::update::{update, Progress, UpdateOptions, UpdateReport};
 use super::{Opened, SearchIndex};
 use crate::error::{Error, Result, Warning};
+use crate::semantic::Model;
+use std::sync::Arc;
 
 /// How fresh an opened index is, and what opening it did.
 #[derive(Debug)]
@@ -82,8 +84,13 @@ pub fn open_fresh(
     corpus: &Path,
     dir: &Path,
     refresh: bool,
+    model: Option<Arc<Model>>,
     progress: &dyn Progress,
 ) -> Result<Opening> {
+    let defaults = UpdateOptions {
+        model,
+        ..UpdateOptions::default()
+    };
     let index = match SearchIndex::open(dir)? {
         Opened::Ready(index) => *index,
         opened => {
@@ -101,7 +108,7 @@ pub fn open_fresh(
                 inner: progress,
                 message,
             };
-            let (index, mut report) = update(corpus, dir, &UpdateOptions::default(), &announcing)?;
+            let (index, mut report) = update(corpus, dir, &defaults, &announcing)?;
             return Ok(Opening {
                 index,
                 warnings: all_warnings(&mut report),
@@ -122,7 +129,7 @@ pub fn open_fresh(
         let options = UpdateOptions {
             wait: None,
             quick_check: false,
-            ..UpdateOptions::default()
+            ..defaults
         };
         match update(corpus, dir, &options, progress) {
             Ok((fresh, mut report)) if report.changed_anything() => {

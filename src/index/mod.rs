@@ -29,6 +29,7 @@ pub mod store;
 mod update;
 pub mod vouch;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use tantivy::collector::{DocSetCollector, TopDocs};
@@ -39,6 +40,7 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 use crate::corpus::SourceMeta;
 use crate::error::{one_line, Error, Result};
 use crate::passage::{Passage, PassageId};
+use crate::semantic::vectors::Quantised;
 
 pub use fresh::{open_fresh, status, Build, Freshness, Opening, Status};
 pub use lineage::Lineage;
@@ -58,6 +60,8 @@ pub struct SearchIndex {
     record: Option<RecordView>,
     /// Whether this process cannot write in the index directory.
     read_only: bool,
+    /// The sentence encoder whose vectors every passage has, if they do.
+    model: Option<String>,
 }
 
 /// What was found in an index directory.
@@ -131,8 +135,9 @@ impl SearchIndex {
                     "it was built by another version of nrel-search".into(),
                 )))
             }
-            Some(p) => p.record.unwrap_or_default(),
+            Some(p) => (p.record.unwrap_or_default(), p.model),
         };
+        let (name, model) = name;
         let record = match RecordView::open(&dir.join(&name)) {
             Ok(record) => record,
             Err(Error::Io { .. }) if !dir.join(&name).exists() => {
@@ -155,6 +160,7 @@ impl SearchIndex {
         }
         opened.read_only = read_only;
         opened.record = Some(record);
+        opened.model = model;
         Ok(Ok(Opened::Ready(Box::new(opened))))
     }
 
@@ -192,6 +198,7 @@ impl SearchIndex {
             reader,
             record: None,
             read_only: false,
+            model: None,
         })
     }
 
@@ -233,11 +240,57 @@ impl SearchIndex {
             .is_some_and(|r| r.files().any(|f| f.doc == doc && f.hash != record::PENDING))
     }
 
-    /// Re-reads the index after this process committed `record`.
-    pub(crate) fn committed(&mut self, record: RecordView) -> Result<()> {
+    /// Re-reads the index after this process committed `record`, with
+    /// vectors of `model` if given.
+    pub(crate) fn committed(&mut self, record: RecordView, model: Option<String>) -> Result<()> {
         self.reader.reload()?;
         self.record = Some(record);
+        self.model = model;
         Ok(())
+    }
+
+    /// The sentence encoder (its [`Model::id`](crate::semantic::Model::id))
+    /// whose vectors every passage has; `None` when the passages have no
+    /// vectors (or not all of them).
+    pub fn vectors_model(&self) -> Option<&str> {
+        self.model.as_deref()
+    }
+
+    /// The vectors the passages of a document have, by the hash part of
+    /// their ids.
+    pub fn document_vectors(&self, doc: &str) -> Result<HashMap<String, Quantised>> {
+        let searcher = self.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.doc, doc),
+            IndexRecordOption::Basic,
+        );
+        let mut out = HashMap::new();
+        for address in searcher.search(&query, &DocSetCollector)? {
+            let Some(vector) = self.vector(&searcher, address)? else {
+                continue;
+            };
+            let stored: TantivyDocument = searcher.doc(address)?;
+            let (passage, _) = schema::decode(&self.fields, &stored);
+            out.insert(passage.id.hash().to_owned(), vector);
+        }
+        Ok(out)
+    }
+
+    /// A passage's vector, if it has one.
+    pub fn vector(&self, searcher: &Searcher, address: DocAddress) -> Result<Option<Quantised>> {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let fast = segment.fast_fields();
+        let words = |name: &str| -> Result<Vec<u32>> {
+            let column = fast.u64(name)?;
+            Ok(column
+                .values_for_doc(address.doc_id)
+                .map(|w| w as u32)
+                .collect())
+        };
+        Ok(Quantised::from_words(
+            &words("vec_signs")?,
+            &words("vec_fine")?,
+        ))
     }
 
     /// Every passage of a document, in order, with its metadata.

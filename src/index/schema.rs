@@ -12,6 +12,7 @@ use crate::analysis::{ENGLISH, FRENCH, KEYWORD};
 use crate::corpus::SourceMeta;
 use crate::lang::Lang;
 use crate::passage::{PageMark, Passage, PassageId};
+use crate::semantic::vectors::Quantised;
 use crate::text::{prose, span};
 
 /// The fields of a passage document.
@@ -60,6 +61,13 @@ pub struct Fields {
     pub head_en: Field,
     /// How much of the passage is prose, in thousandths (fast).
     pub prose: Field,
+    /// The passage's language as a number (fast): 0 French, 1 English.
+    pub lang_id: Field,
+    /// The signs of the passage's vector, in 32-bit words (fast, multi-valued).
+    pub vec_signs: Field,
+    /// The passage's vector in four bits per value, after its scale (fast,
+    /// multi-valued). See [`crate::semantic::vectors`].
+    pub vec_fine: Field,
 }
 
 impl Fields {
@@ -104,6 +112,9 @@ impl Fields {
             head_fr: f("head_fr")?,
             head_en: f("head_en")?,
             prose: f("prose")?,
+            lang_id: f("lang_id")?,
+            vec_signs: f("vec_signs")?,
+            vec_fine: f("vec_fine")?,
         })
     }
 }
@@ -151,12 +162,38 @@ pub fn build() -> Schema {
     b.add_text_field("head_fr", analysed(FRENCH, IndexRecordOption::WithFreqs));
     b.add_text_field("head_en", analysed(ENGLISH, IndexRecordOption::WithFreqs));
     b.add_u64_field("prose", FAST);
+    b.add_u64_field("lang_id", FAST);
+    b.add_u64_field("vec_signs", FAST);
+    b.add_u64_field("vec_fine", FAST);
     b.build()
 }
 
-/// A passage of a document as a tantivy document.
-pub fn encode(fields: &Fields, meta: &SourceMeta, p: &Passage) -> TantivyDocument {
+/// The number [`Fields::lang_id`] holds for a language.
+pub fn lang_id(lang: Lang) -> u64 {
+    match lang {
+        Lang::French => 0,
+        Lang::English => 1,
+    }
+}
+
+/// A passage of a document as a tantivy document, with its vector if it
+/// has one.
+pub fn encode(
+    fields: &Fields,
+    meta: &SourceMeta,
+    p: &Passage,
+    vector: Option<&Quantised>,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
+    doc.add_u64(fields.lang_id, lang_id(p.lang));
+    if let Some(vector) = vector {
+        for &word in &vector.signs {
+            doc.add_u64(fields.vec_signs, u64::from(word));
+        }
+        for &word in &vector.fine {
+            doc.add_u64(fields.vec_fine, u64::from(word));
+        }
+    }
     doc.add_text(fields.id, p.id.as_str());
     doc.add_text(fields.doc, &meta.doc);
     doc.add_text(fields.path, &meta.path);

@@ -5,6 +5,7 @@
 //! `checkpoint_bytes` of sources, with a partial record).
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tantivy::IndexWriter;
@@ -16,6 +17,7 @@ use super::record::Record;
 use super::store::{self, Payload, RecordView};
 use super::{Opened, SearchIndex};
 use crate::error::{Error, Result, Warning};
+use crate::semantic::Model;
 
 /// Memory the writer may use per indexing thread.
 const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
@@ -37,6 +39,14 @@ pub struct UpdateOptions {
     /// Try the quick freshness check before planning; off when the caller
     /// has just found that something changed.
     pub quick_check: bool,
+    /// The sentence encoder that gives new passages their vectors. An
+    /// index whose passages have vectors of another model, or none, gets
+    /// them only on a full build or with `add_vectors`; otherwise new
+    /// passages go without, and the index is left without vectors.
+    pub model: Option<Arc<Model>>,
+    /// Rebuild an index without vectors (or with another model's) to give
+    /// every passage one.
+    pub add_vectors: bool,
 }
 
 impl Default for UpdateOptions {
@@ -51,6 +61,8 @@ impl Default for UpdateOptions {
                 .filter(|&n| n > 0)
                 .unwrap_or(64 * 1024 * 1024),
             quick_check: true,
+            model: None,
+            add_vectors: false,
         }
     }
 }
@@ -83,6 +95,10 @@ pub struct UpdateReport {
     pub extracted: usize,
     /// Why the whole index was rebuilt, if it was.
     pub rebuilt: Option<String>,
+    /// Passages encoded into vectors by this run.
+    pub embedded: u64,
+    /// The sentence encoder whose vectors every passage now has.
+    pub vectors: Option<String>,
     /// Whether a commit was written.
     pub committed: bool,
     /// Wall time.
@@ -172,16 +188,23 @@ pub fn update(
         // the keys and successors all the same.
         let pending = super::salvage::pending(old);
         let mut writer = lock::writer(&index, 1, WRITER_MEMORY_MIN, options.wait)?;
-        let name = commit(&mut writer, dir, &pending)?;
+        let name = commit(&mut writer, dir, &pending, None)?;
         drop(writer);
-        index.committed(RecordView::open(&dir.join(name))?)?;
+        index.committed(RecordView::open(&dir.join(name))?, None)?;
     }
-    if options.quick_check && !options.full && report.rebuilt.is_none() {
+    // Vectors: kept up by the model that made them; a model whose vectors
+    // the index does not have adds them by a full build, when asked to.
+    let previous_model = index.vectors_model().map(str::to_owned);
+    let model_id = options.model.as_ref().map(|m| m.id());
+    let same_model = model_id.is_some() && model_id == previous_model;
+    let add_vectors = options.add_vectors && model_id.is_some() && !same_model;
+    if options.quick_check && !options.full && !add_vectors && report.rebuilt.is_none() {
         if let Some(view) = index.record().filter(|r| super::quick::in_step(corpus, r)) {
             // In step, as far as the directories and files tell: no walk.
             report.unchanged = view.documents();
             report.documents = view.documents();
             report.passages = view.passages();
+            report.vectors = previous_model;
             report.elapsed = started.elapsed();
             return Ok((index, report));
         }
@@ -192,7 +215,13 @@ pub fn update(
         Err(Error::BadIndex { .. }) if options.full => None,
         Err(e) => return Err(e),
     };
-    let full = options.full || recorded.is_none() || salvaged.is_some();
+    let full = options.full || recorded.is_none() || salvaged.is_some() || add_vectors;
+    if add_vectors && report.rebuilt.is_none() {
+        report.rebuilt = Some("adding passage vectors".into());
+    }
+    let embedding = options.model.as_deref().filter(|_| full || same_model);
+    let vectors_model = embedding.map(Model::id);
+    let encoder = embedding.map(Model::encoder).transpose()?;
     if full && report.rebuilt.is_none() {
         report.rebuilt = Some("full rebuild requested".into());
     }
@@ -219,6 +248,7 @@ pub fn update(
         report.unchanged = plan.unchanged_documents();
         report.documents = base.documents();
         report.passages = base.passages();
+        report.vectors = previous_model;
         report.elapsed = started.elapsed();
         return Ok((index, report));
     }
@@ -238,6 +268,9 @@ pub fn update(
         index: &index,
         writer: &mut writer,
         checkpoint_bytes: options.checkpoint_bytes,
+        encoder: encoder.as_ref(),
+        model_id: vectors_model.as_deref(),
+        reuse_vectors: same_model,
     };
     // Files keep the keys `replaced` gave them, so that a rebuild keeps
     // every id.
@@ -253,7 +286,7 @@ pub fn update(
     report.passages = record.passages();
     let needs_commit = full || report.changed_anything() || recorded.as_ref() != Some(&record);
     let view = if needs_commit {
-        let name = commit(&mut writer, dir, &record)?;
+        let name = commit(&mut writer, dir, &record, vectors_model.as_deref())?;
         report.committed = true;
         RecordView::open(&dir.join(name))?
     } else {
@@ -264,7 +297,13 @@ pub fn update(
         }
     };
     writer.wait_merging_threads()?;
-    index.committed(view)?;
+    let vectors_model = if needs_commit {
+        vectors_model
+    } else {
+        previous_model
+    };
+    report.vectors = vectors_model.clone();
+    index.committed(view, vectors_model)?;
     if large {
         collect_replaced(dir);
     }
@@ -290,7 +329,12 @@ fn collect_replaced(dir: &Path) {
 /// (whose directory sync makes this commit's `meta.json` durable first);
 /// older ones and those of commits that never landed go. A reader that read
 /// a commit whose record went opens the newer one instead.
-pub(super) fn commit(writer: &mut IndexWriter, dir: &Path, record: &Record) -> Result<String> {
+pub(super) fn commit(
+    writer: &mut IndexWriter,
+    dir: &Path,
+    record: &Record,
+    model: Option<&str>,
+) -> Result<String> {
     let previous = writer
         .index()
         .load_metas()
@@ -299,7 +343,7 @@ pub(super) fn commit(writer: &mut IndexWriter, dir: &Path, record: &Record) -> R
         .and_then(|payload| payload.record);
     let name = store::write(dir, record)?;
     let mut commit = writer.prepare_commit()?;
-    commit.set_payload(&Payload::new(name.clone()).to_json());
+    commit.set_payload(&Payload::new(name.clone(), model.map(str::to_owned)).to_json());
     commit.commit()?;
     // Best effort: the commit has landed; a file left over goes next time.
     let keep: Vec<&str> = std::iter::once(name.as_str())

@@ -79,8 +79,13 @@ impl<'a> JsonPassage<'a> {
 pub struct JsonHit<'a> {
     /// 1-based rank.
     pub rank: usize,
-    /// BM25 score.
+    /// The score: BM25, fused (hybrid) or cosine (semantic).
     pub score: f32,
+    /// The BM25 score, when BM25 found the passage.
+    pub bm25: Option<f32>,
+    /// The cosine similarity with the query, when the semantic search
+    /// found the passage.
+    pub semantic: Option<f32>,
     /// The passage and its document.
     #[serde(flatten)]
     pub passage: JsonPassage<'a>,
@@ -95,6 +100,8 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
         JsonHit {
             rank: hit.rank,
             score: hit.score,
+            bm25: hit.bm25,
+            semantic: hit.semantic,
             passage: JsonPassage::new(&hit.passage, &hit.meta),
             snippet: &hit.snippet.text,
             highlights: hit

@@ -4,6 +4,8 @@
 //! the sentences that match ([`trim`]).
 
 pub mod filter;
+pub mod hybrid;
+pub mod nearest;
 pub mod plain;
 pub mod query;
 pub mod rank;
@@ -21,6 +23,7 @@ use crate::error::{Error, Result, Warning};
 use crate::index::{schema, SearchIndex};
 use crate::lang::{Lang, LangDetector};
 use crate::passage::Passage;
+use crate::semantic::Model;
 use crate::translate::Translator;
 
 pub use snippet::Snippet;
@@ -53,6 +56,34 @@ pub struct SearchOptions {
     /// other documents match (`None`: [`rank::DEFAULT_PER_DOC`]; 0: no
     /// limit).
     pub per_doc: Option<usize>,
+    /// The ranking: `None` is hybrid when the index has vectors of
+    /// `model`, else BM25.
+    pub mode: Option<Mode>,
+    /// The sentence encoder that encodes the query (the one the index's
+    /// vectors were made with).
+    pub model: Option<Arc<Model>>,
+}
+
+/// How hits are ranked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// BM25 and meaning, fused ([`hybrid`]).
+    Hybrid,
+    /// Words only: BM25, with translations.
+    Bm25,
+    /// Meaning only: the passages nearest to the query's vector.
+    Semantic,
+}
+
+impl Mode {
+    /// `hybrid`, `bm25`, `semantic`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Hybrid => "hybrid",
+            Mode::Bm25 => "bm25",
+            Mode::Semantic => "semantic",
+        }
+    }
 }
 
 /// One result.
@@ -60,8 +91,14 @@ pub struct SearchOptions {
 pub struct Hit {
     /// 1-based rank.
     pub rank: usize,
-    /// BM25 score.
+    /// The score: BM25, or in hybrid mode the fused score, or in
+    /// semantic mode the cosine similarity.
     pub score: f32,
+    /// The BM25 score, when BM25 found the passage.
+    pub bm25: Option<f32>,
+    /// The cosine similarity with the query, when the semantic search
+    /// found the passage.
+    pub semantic: Option<f32>,
     /// The passage.
     pub passage: Passage,
     /// Its document's metadata.
@@ -79,6 +116,23 @@ pub struct SearchResults {
     pub warnings: Vec<Warning>,
     /// How the query was understood: its language, translations, boosts.
     pub explanation: Vec<String>,
+    /// The ranking used.
+    pub mode: Option<Mode>,
+}
+
+/// A hit being ranked.
+struct Ranked {
+    score: f32,
+    bm25: Option<f32>,
+    cosine: Option<f32>,
+    passage: Passage,
+    meta: SourceMeta,
+}
+
+impl Ranked {
+    fn doc(&self) -> &str {
+        self.passage.id.doc()
+    }
 }
 
 /// Runs a search.
@@ -112,6 +166,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     };
     let parser = query::parser(index, lang, other_weight);
     let mut complete = None;
+    let mut exclusions: Vec<Box<dyn Query>> = Vec::new();
     let query = match &plain {
         Some((words, excluded)) => {
             let built = plain::build(
@@ -124,6 +179,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             );
             results.explanation = plain::explain(&built, lang);
             complete = Some(built.complete);
+            exclusions = built.exclusions;
             built.query
         }
         None => {
@@ -188,15 +244,78 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             .then_with(|| ma.path.cmp(&mb.path))
             .then(pa.ordinal.cmp(&pb.ordinal))
     });
+    let mode = mode(index, options, plain.is_some(), &mut results)?;
+    results.mode = Some(mode);
+    let top = match mode {
+        Mode::Bm25 => top
+            .into_iter()
+            .map(|(score, (passage, meta))| Ranked {
+                score,
+                bm25: Some(score),
+                cosine: None,
+                passage,
+                meta,
+            })
+            .collect(),
+        Mode::Hybrid | Mode::Semantic => {
+            let model = options.model.as_deref().expect("a model in these modes");
+            let words = plain.as_ref().map(|(w, _)| w.join(" ")).unwrap_or_default();
+            let mut scope = filter::apply(&tantivy::query::AllQuery, &filters);
+            if !exclusions.is_empty() {
+                let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> =
+                    vec![(tantivy::query::Occur::Must, Box::new(scope))];
+                clauses.extend(
+                    exclusions
+                        .iter()
+                        .map(|q| (tantivy::query::Occur::MustNot, q.box_clone())),
+                );
+                scope = tantivy::query::BooleanQuery::new(clauses);
+            }
+            let near = semantic_hits(index, &searcher, model, &words, &scope, collect)?;
+            if mode == Mode::Semantic {
+                let mut all: Vec<Ranked> = near
+                    .into_iter()
+                    .flatten()
+                    .map(|(cosine, (passage, meta))| Ranked {
+                        score: cosine,
+                        bm25: None,
+                        cosine: Some(cosine),
+                        passage,
+                        meta,
+                    })
+                    .collect();
+                all.sort_by(|a, b| b.score.total_cmp(&a.score));
+                all
+            } else {
+                let fusion = hybrid::Fusion::from_env();
+                hybrid::fuse(
+                    top,
+                    near,
+                    |(p, _)| p.id.clone(),
+                    lang.map(|l| schema::lang_id(l) as usize),
+                    &fusion,
+                )
+                .into_iter()
+                .map(|f| Ranked {
+                    score: f.score,
+                    bm25: f.bm25,
+                    cosine: f.cosine,
+                    passage: f.item.0,
+                    meta: f.item.1,
+                })
+                .collect()
+            }
+        }
+    };
     let per_doc = options.per_doc.unwrap_or(rank::DEFAULT_PER_DOC);
-    let mut top = rank::diversify(top, |(_, (p, _))| p.id.doc(), per_doc);
+    let mut top = rank::diversify(top, Ranked::doc, per_doc);
     // A translated query finds passages of both languages: when the first
     // places are all in one language, the other language's best passage
     // that says all of the query (in its words or their translations) gets
     // a place among them.
     if let (Some(complete), Some(_), None) = (&complete, &options.translator, options.lang) {
-        let first = top.first().map(|(_, (p, _))| p.lang);
-        if let Some(first) = first.filter(|&l| rank::one_language(&top, |(_, (p, _))| p.lang, l)) {
+        let first = top.first().map(|h| h.passage.lang);
+        if let Some(first) = first.filter(|&l| rank::one_language(&top, |h| h.passage.lang, l)) {
             let other = filter::language(index, first.other());
             let mut clauses: Vec<Box<dyn Query>> = vec![complete.box_clone(), other];
             clauses.extend(filters.iter().map(|f| f.box_clone()));
@@ -207,8 +326,24 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             )?;
             if let Some((score, addr)) = best.into_iter().next() {
                 let doc: TantivyDocument = searcher.doc(addr)?;
-                let hit = (score, schema::decode(index.fields(), &doc));
-                top = rank::mix_in(top, hit, |(_, (p, _))| p.id.clone());
+                let (passage, meta) = schema::decode(index.fields(), &doc);
+                // Its place, not its score, decides: in a fused ranking it
+                // shows the score of the place it takes.
+                let shown = match mode {
+                    Mode::Bm25 => score,
+                    _ => top
+                        .get(rank::LANGUAGE_PLACE)
+                        .or(top.last())
+                        .map_or(score, |h| h.score),
+                };
+                let hit = Ranked {
+                    score: shown,
+                    bm25: Some(score),
+                    cosine: None,
+                    passage,
+                    meta,
+                };
+                top = rank::mix_in(top, hit, |h| h.passage.id.clone());
             }
         }
     }
@@ -216,12 +351,24 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
 
     let fields = index.fields();
     let generators = if approximate {
-        let texts = top.iter().map(|(_, (p, _))| (p.lang, p.text.as_str()));
+        let texts = top
+            .iter()
+            .map(|h| (h.passage.lang, h.passage.text.as_str()));
         snippet::approximate_generators(&query::plain_words(query_text), texts, fields)
     } else {
         snippet::generators(&searcher, &*query, fields)?
     };
-    for (rank, (score, (passage, meta))) in top.into_iter().enumerate() {
+    for (
+        rank,
+        Ranked {
+            score,
+            bm25,
+            cosine,
+            passage,
+            meta,
+        },
+    ) in top.into_iter().enumerate()
+    {
         let generator = &generators
             .iter()
             .find(|(lang, _)| *lang == passage.lang)
@@ -231,10 +378,84 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         results.hits.push(Hit {
             rank: rank + 1,
             score,
+            bm25,
+            semantic: cosine,
             passage,
             meta,
             snippet,
         });
     }
     Ok(results)
+}
+
+/// The ranking a search uses: the one asked for, if the index allows it;
+/// by default hybrid when the index has vectors of the installed model.
+fn mode(
+    index: &SearchIndex,
+    options: &SearchOptions,
+    plain: bool,
+    results: &mut SearchResults,
+) -> Result<Mode> {
+    let vectors = index.vectors_model();
+    let usable = match (&options.model, vectors) {
+        (Some(model), Some(id)) => model.id() == id,
+        _ => false,
+    };
+    let asked = options.mode;
+    let why_not = || {
+        match (&options.model, vectors) {
+        (None, _) => "no sentence encoder is installed (nrel-search model import)".to_owned(),
+        (Some(_), None) => "the index has no passage vectors (run `nrel-search index`)".to_owned(),
+        (Some(model), Some(id)) => format!(
+            "the index's vectors were made by another sentence encoder ({id}, not {}): run `nrel-search index`",
+            model.id()
+        ),
+    }
+    };
+    match asked {
+        Some(Mode::Bm25) => Ok(Mode::Bm25),
+        Some(Mode::Semantic) if !usable => Err(Error::NoVectors(why_not())),
+        Some(Mode::Hybrid) if !usable => {
+            results.warnings.push(Warning::general(format!(
+                "hybrid search is off: {}; ranking by BM25",
+                why_not()
+            )));
+            Ok(Mode::Bm25)
+        }
+        Some(mode) if !plain => {
+            results.warnings.push(Warning::general(format!(
+                "{} ranking needs plain words: a query with operators is ranked by BM25",
+                mode.name()
+            )));
+            Ok(Mode::Bm25)
+        }
+        Some(mode) => Ok(mode),
+        None if usable && plain => Ok(Mode::Hybrid),
+        None => Ok(Mode::Bm25),
+    }
+}
+
+/// A passage with its score.
+type Scored = (f32, (Passage, SourceMeta));
+
+/// The passages of each language nearest in meaning to `words`, within
+/// `scope`, best first.
+fn semantic_hits(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    model: &Model,
+    words: &str,
+    scope: &dyn Query,
+    per_lang: usize,
+) -> Result<[Vec<Scored>; 2]> {
+    let vector = model.encoder()?.encode(words);
+    let near = nearest::nearest(index, searcher, scope, &vector, per_lang)?;
+    let mut out: [Vec<Scored>; 2] = [Vec::new(), Vec::new()];
+    for (list, hits) in out.iter_mut().zip(near) {
+        for hit in hits {
+            let doc: TantivyDocument = searcher.doc(hit.address)?;
+            list.push((hit.cosine, schema::decode(index.fields(), &doc)));
+        }
+    }
+    Ok(out)
 }

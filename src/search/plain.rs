@@ -132,6 +132,8 @@ pub struct Plain {
     /// Passages that say every required unit (in its words or a
     /// translation), without the excluded words.
     pub complete: Box<dyn Query>,
+    /// The excluded words' queries.
+    pub exclusions: Vec<Box<dyn Query>>,
 }
 
 /// Builds the query of plain `words` (not empty) and `excluded` words.
@@ -305,6 +307,10 @@ pub fn build(
         query: Box::new(BooleanQuery::new(top)),
         units: explained,
         complete: Box::new(BooleanQuery::new(complete)),
+        exclusions: excluded
+            .iter()
+            .map(|word| parser.parse_query_lenient(word).0)
+            .collect(),
     }
 }
 

@@ -50,6 +50,12 @@ pub struct Model {
     path: PathBuf,
 }
 
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Model({}, {})", self.id(), self.path.display())
+    }
+}
+
 impl Model {
     /// Opens the model file at `path`.
     pub fn open(path: &Path) -> Result<Model> {

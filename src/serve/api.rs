@@ -26,7 +26,7 @@ use crate::lang::Lang;
 use crate::output::json::{JsonHit, JsonPassage};
 use crate::output::{print_citations, CiteFormat};
 use crate::passage::{Passage, PassageId};
-use crate::search::{self, SearchOptions};
+use crate::search::{self, Mode, SearchOptions};
 
 /// Most hits one search returns.
 pub const MAX_HITS: usize = 200;
@@ -64,6 +64,17 @@ pub fn options(
             .transpose()
     };
     let (since, until) = (date("since")?, date("until")?);
+    let mode = match nonempty("mode") {
+        None => None,
+        Some("hybrid") => Some(Mode::Hybrid),
+        Some("bm25") => Some(Mode::Bm25),
+        Some("semantic") => Some(Mode::Semantic),
+        Some(other) => {
+            return Err(format!(
+                "mode must be hybrid, bm25 or semantic, not {other}"
+            ))
+        }
+    };
     if let (Some(since), Some(until)) = (since, until) {
         if since.first_day() > until.last_day() {
             return Err(format!("since {since} is after until {until}"));
@@ -79,6 +90,8 @@ pub fn options(
         source: nonempty("source").map(str::to_owned),
         translator: snapshot.translator.clone(),
         per_doc: None,
+        mode,
+        model: snapshot.model.clone(),
     })
 }
 

@@ -60,6 +60,9 @@ pub struct Snapshot {
     pub translator: Option<Arc<Translator>>,
     /// How fresh the index is.
     pub freshness: Freshness,
+    /// The sentence encoder for hybrid and semantic searches, if one is
+    /// installed.
+    pub model: Option<Arc<crate::semantic::Model>>,
 }
 
 /// What the server serves.
@@ -77,6 +80,7 @@ impl Service {
                 index: Arc::new(index),
                 translator: translator.map(Arc::new),
                 freshness: Freshness::Fresh,
+                model: None,
             })),
             allowed_hosts: Vec::new(),
         }
@@ -97,12 +101,23 @@ impl Service {
         *now = Arc::new(change(&now));
     }
 
+    /// Searches with this sentence encoder (hybrid and semantic modes).
+    pub fn set_model(&self, model: Option<Arc<crate::semantic::Model>>) {
+        self.swap(|now| Snapshot {
+            index: now.index.clone(),
+            translator: now.translator.clone(),
+            freshness: now.freshness,
+            model,
+        });
+    }
+
     /// Replaces the index and the translator after an update: fresh.
     pub fn replace(&self, index: SearchIndex, translator: Option<Translator>) {
-        self.swap(|_| Snapshot {
+        self.swap(|now| Snapshot {
             index: Arc::new(index),
             translator: translator.map(Arc::new),
             freshness: Freshness::Fresh,
+            model: now.model.clone(),
         });
     }
 
@@ -112,6 +127,7 @@ impl Service {
             index: now.index.clone(),
             translator: now.translator.clone(),
             freshness,
+            model: now.model.clone(),
         });
     }
 

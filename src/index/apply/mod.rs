@@ -18,6 +18,7 @@ use crate::corpus::pdf;
 use crate::error::Result;
 use crate::ingest;
 use crate::lang::LangDetector;
+use crate::semantic::Encoder;
 
 pub(crate) use work::MISSING_TOOL;
 use work::{Apply, Origin};
@@ -28,6 +29,13 @@ pub(super) struct Target<'a> {
     pub index: &'a SearchIndex,
     pub writer: &'a mut IndexWriter,
     pub checkpoint_bytes: u64,
+    /// The encoder that gives passages their vectors, if they get some.
+    pub encoder: Option<&'a Encoder<'a>>,
+    /// Its model's id, recorded with the commits.
+    pub model_id: Option<&'a str>,
+    /// Whether the index's vectors are the encoder's, to be reused for
+    /// passages whose text did not change.
+    pub reuse_vectors: bool,
 }
 
 /// Analyses what the plan says, writes the deletions and additions, and
@@ -45,6 +53,9 @@ pub(super) fn apply(
         index,
         writer,
         checkpoint_bytes,
+        encoder,
+        model_id,
+        reuse_vectors,
     } = target;
     report.removed += plan.removed_documents();
     report.unchanged = plan.unchanged_documents();
@@ -81,6 +92,8 @@ pub(super) fn apply(
         successors: base.successors.clone(),
         kept_keys,
         report,
+        encoder,
+        reuse_vectors,
     };
 
     // Changed files come first, so that they keep their keys before new
@@ -147,24 +160,33 @@ pub(super) fn apply(
                     Some(&cache),
                     &mut warnings,
                 );
-                progress.advance(cand.file.size);
+                if encoder.is_none() {
+                    progress.advance(cand.file.size);
+                }
                 (cand, origin, result, warnings)
             })
             .collect();
-        for (cand, origin, result, warnings) in loaded {
+        // Vectors: the old ones of passages whose text is the same, the
+        // others encoded together.
+        let mut vectors = work.vectors(&loaded)?;
+        for (i, (cand, origin, result, warnings)) in loaded.into_iter().enumerate() {
             work.report.warnings.extend(warnings);
             match result {
                 Ok(loaded) => {
                     work.report.extracted += usize::from(loaded.extracted);
-                    work.add(&cand, origin, loaded.doc, loaded.hash)?
+                    let vectors = std::mem::take(&mut vectors[i]);
+                    work.add(&cand, origin, loaded.doc, loaded.hash, vectors)?
                 }
                 Err(e) => work.keep_failed(&cand, origin, &e),
+            }
+            if encoder.is_some() {
+                progress.advance(cand.file.size);
             }
         }
         if since_checkpoint >= checkpoint_bytes && pending.peek().is_some() {
             since_checkpoint = 0;
             let partial = work.partial(pending.clone(), manifest.hash.clone(), checked_ns);
-            super::update::commit(&mut *work.writer, index.dir(), &partial)?;
+            super::update::commit(&mut *work.writer, index.dir(), &partial, model_id)?;
         }
     }
     progress.end();

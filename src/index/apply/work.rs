@@ -15,6 +15,8 @@ use crate::index::update::UpdateReport;
 use crate::index::SearchIndex;
 use crate::ingest::Document;
 use crate::passage::PassageId;
+use crate::semantic::vectors::Quantised;
+use crate::semantic::Encoder;
 
 /// Why a file is analysed.
 #[derive(Clone)]
@@ -28,7 +30,7 @@ pub(super) enum Origin {
 }
 
 /// An update being applied: the writer, and the new record as it grows.
-pub(super) struct Apply<'a> {
+pub(super) struct Apply<'a, 'e> {
     pub(super) index: &'a SearchIndex,
     pub(super) writer: &'a mut IndexWriter,
     pub(super) files: BTreeMap<String, FileRecord>,
@@ -38,9 +40,13 @@ pub(super) struct Apply<'a> {
     /// Keys a rebuild gives back to their files (reserved in `keys`).
     pub(super) kept_keys: BTreeMap<String, String>,
     pub(super) report: &'a mut UpdateReport,
+    /// The encoder that gives passages their vectors, if they get some.
+    pub(super) encoder: Option<&'e Encoder<'e>>,
+    /// Whether the index's vectors are the encoder's.
+    pub(super) reuse_vectors: bool,
 }
 
-impl Apply<'_> {
+impl Apply<'_, '_> {
     /// The record of a commit in the middle of the update: the files done,
     /// and those still `pending` as they were (or, in a rebuild, only the
     /// key they are to keep), so that the next run takes them up first. No
@@ -72,6 +78,78 @@ impl Apply<'_> {
         }
     }
 
+    /// The vectors of the passages of a batch of analysed files, in order
+    /// (none without an encoder): a passage whose text the file's previous
+    /// version had keeps its vector; the others are encoded together.
+    pub(super) fn vectors<W>(
+        &mut self,
+        loaded: &[(Candidate, Origin, Result<crate::ingest::Loaded>, W)],
+    ) -> Result<Vec<Vec<Option<Quantised>>>> {
+        let mut out: Vec<Vec<Option<Quantised>>> = Vec::with_capacity(loaded.len());
+        let Some(encoder) = self.encoder else {
+            return Ok(vec![Vec::new(); loaded.len()]);
+        };
+        let mut texts = Vec::new();
+        let mut places = Vec::new();
+        for (i, (cand, origin, result, _)) in loaded.iter().enumerate() {
+            let Ok(file) = result else {
+                out.push(Vec::new());
+                continue;
+            };
+            let old_key = match origin {
+                Origin::Changed(old) | Origin::Renamed(old) => Some(old.doc.as_str()),
+                Origin::Added => self.kept_keys.get(&cand.file.rel).map(String::as_str),
+            };
+            let old = match old_key.filter(|k| self.reuse_vectors && !k.is_empty()) {
+                Some(key) => self.index.document_vectors(key)?,
+                None => Default::default(),
+            };
+            let mut vectors = Vec::with_capacity(file.doc.passages.len());
+            for (j, passage) in file.doc.passages.iter().enumerate() {
+                let kept = old.get(passage.id.hash()).cloned();
+                if kept.is_none() {
+                    texts.push(passage.text.as_str());
+                    places.push((i, j));
+                }
+                vectors.push(kept);
+            }
+            out.push(vectors);
+        }
+        for ((i, j), vector) in places.into_iter().zip(encoder.encode_batch(&texts)) {
+            out[i][j] = Some(Quantised::new(&vector));
+        }
+        self.report.embedded += texts.len() as u64;
+        Ok(out)
+    }
+
+    /// The vectors of a renamed document's passages: its own where it had
+    /// them, the others encoded.
+    fn moved_vectors(
+        &mut self,
+        old_doc: &str,
+        passages: &[crate::passage::Passage],
+    ) -> Result<Vec<Option<Quantised>>> {
+        let Some(encoder) = self.encoder else {
+            return Ok(Vec::new());
+        };
+        let old = if self.reuse_vectors {
+            self.index.document_vectors(old_doc)?
+        } else {
+            Default::default()
+        };
+        let mut out: Vec<Option<Quantised>> = passages
+            .iter()
+            .map(|p| old.get(p.id.hash()).cloned())
+            .collect();
+        let missing: Vec<usize> = (0..out.len()).filter(|&i| out[i].is_none()).collect();
+        let texts: Vec<&str> = missing.iter().map(|&i| passages[i].text.as_str()).collect();
+        for (i, vector) in missing.into_iter().zip(encoder.encode_batch(&texts)) {
+            out[i] = Some(Quantised::new(&vector));
+        }
+        self.report.embedded += texts.len() as u64;
+        Ok(out)
+    }
+
     /// Deletes a document's passages.
     pub(super) fn delete(&mut self, doc: &str) {
         let field = self.index.fields().doc;
@@ -100,9 +178,12 @@ impl Apply<'_> {
         meta.path = cand.file.rel.clone();
         meta.doc = doc.clone();
         let passages = lineage::rekey(&mut self.successors, stored, &doc);
+        let vectors = self.moved_vectors(&old.doc, &passages)?;
         let fields = self.index.fields();
-        for passage in &passages {
-            self.writer.add_document(encode(fields, &meta, passage))?;
+        for (i, passage) in passages.iter().enumerate() {
+            let vector = vectors.get(i).and_then(Option::as_ref);
+            self.writer
+                .add_document(encode(fields, &meta, passage, vector))?;
         }
         let hash = cand.hash.clone().unwrap_or(old.hash);
         self.files.insert(
@@ -120,6 +201,7 @@ impl Apply<'_> {
         origin: Origin,
         mut doc: Document,
         hash: String,
+        vectors: Vec<Option<Quantised>>,
     ) -> Result<()> {
         // The key a rebuild that was interrupted keeps for this file.
         let pending_key = match &origin {
@@ -162,9 +244,10 @@ impl Apply<'_> {
             doc.rekey(&key);
         }
         let fields = self.index.fields();
-        for passage in &doc.passages {
+        for (i, passage) in doc.passages.iter().enumerate() {
+            let vector = vectors.get(i).and_then(Option::as_ref);
             self.writer
-                .add_document(encode(fields, &doc.meta, passage))?;
+                .add_document(encode(fields, &doc.meta, passage, vector))?;
         }
         self.report.analysed_passages += doc.passages.len() as u64;
         self.report.analysed_files += 1;

@@ -57,6 +57,10 @@ pub struct Payload {
     /// The record file, in the index directory.
     #[serde(default)]
     pub record: Option<String>,
+    /// The sentence encoder that made every passage's vector, when they
+    /// all have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 impl Payload {
@@ -65,12 +69,14 @@ impl Payload {
         serde_json::from_str(payload?).ok()
     }
 
-    /// The payload of a commit whose record file is `record`.
-    pub fn new(record: String) -> Payload {
+    /// The payload of a commit whose record file is `record`, whose
+    /// passages all have vectors of `model` if given.
+    pub fn new(record: String, model: Option<String>) -> Payload {
         Payload {
             format: FORMAT_VERSION,
             analysis: ANALYSIS_VERSION,
             record: Some(record),
+            model,
         }
     }
 

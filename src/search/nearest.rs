@@ -1,0 +1,185 @@
+//! The passages nearest in meaning to a vector: every passage in scope
+//! (the filters, without deleted passages: a tantivy query decides) is
+//! compared by the Hamming distance of its sign bits, the nearest
+//! candidates of each language are reranked by their four-bit vectors, and
+//! the best of each language are kept, so that the other language's
+//! passages are never crowded out by the query's.
+
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::Query;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::error::Result;
+use crate::index::SearchIndex;
+use crate::lang::Lang;
+use crate::semantic::vectors::{hamming, Nearest, Quantised, FINE_WORDS, SIGN_WORDS};
+
+/// Candidates per language and segment that the sign bits pick for
+/// reranking: the scan's recall, for the price of reading their vectors.
+const CANDIDATES: usize = 1000;
+
+/// A passage near the query.
+#[derive(Clone, Copy, Debug)]
+pub struct Near {
+    /// Approximate cosine similarity with the query.
+    pub cosine: f32,
+    /// The passage.
+    pub address: DocAddress,
+    /// Its language.
+    pub lang: Lang,
+}
+
+/// The `per_lang` passages of each language nearest to `vector` among those
+/// `scope` matches, nearest first, languages apart.
+pub fn nearest(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    scope: &dyn Query,
+    vector: &[f32],
+    per_lang: usize,
+) -> Result<[Vec<Near>; 2]> {
+    let _ = index;
+    let collector = NearestCollector {
+        query: Arc::new(QueryVector {
+            signs: Quantised::new(vector).signs,
+            vector: vector.to_vec(),
+        }),
+        per_lang,
+    };
+    Ok(searcher.search(scope, &collector)?)
+}
+
+/// The query's vector and its signs.
+struct QueryVector {
+    signs: [u32; SIGN_WORDS],
+    vector: Vec<f32>,
+}
+
+struct NearestCollector {
+    query: Arc<QueryVector>,
+    per_lang: usize,
+}
+
+/// What a segment's scan keeps.
+pub struct NearestSegment {
+    query: Arc<QueryVector>,
+    per_lang: usize,
+    segment: SegmentOrdinal,
+    signs: Option<Column<u64>>,
+    fine: Option<Column<u64>>,
+    lang: Option<Column<u64>>,
+    candidates: [Nearest<DocId>; 2],
+    words: Vec<u64>,
+}
+
+impl Collector for NearestCollector {
+    type Fruit = [Vec<Near>; 2];
+    type Child = NearestSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<NearestSegment> {
+        let fast = reader.fast_fields();
+        // A segment without vectors (an index being given them) has none
+        // of these columns.
+        let column = |name: &str| fast.u64(name).ok();
+        Ok(NearestSegment {
+            query: Arc::clone(&self.query),
+            per_lang: self.per_lang,
+            segment,
+            signs: column("vec_signs"),
+            fine: column("vec_fine"),
+            lang: column("lang_id"),
+            candidates: [Nearest::new(CANDIDATES), Nearest::new(CANDIDATES)],
+            words: vec![0; FINE_WORDS],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<[Vec<Near>; 2]>) -> tantivy::Result<[Vec<Near>; 2]> {
+        let mut out: [Vec<Near>; 2] = [Vec::new(), Vec::new()];
+        for fruit in fruits {
+            for (all, part) in out.iter_mut().zip(fruit) {
+                all.extend(part);
+            }
+        }
+        for list in &mut out {
+            list.sort_by(|a, b| {
+                b.cosine
+                    .total_cmp(&a.cosine)
+                    .then(a.address.segment_ord.cmp(&b.address.segment_ord))
+                    .then(a.address.doc_id.cmp(&b.address.doc_id))
+            });
+            list.truncate(self.per_lang);
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for NearestSegment {
+    type Fruit = [Vec<Near>; 2];
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let seg = self;
+        let (Some(signs), Some(lang)) = (&seg.signs, &seg.lang) else {
+            return;
+        };
+        let rows = signs.index.value_row_ids(doc);
+        if rows.len() != SIGN_WORDS {
+            return;
+        }
+        let mut words = [0u64; SIGN_WORDS];
+        signs.values.get_range(u64::from(rows.start), &mut words);
+        let mut bits = [0u32; SIGN_WORDS];
+        for (b, w) in bits.iter_mut().zip(words) {
+            *b = w as u32;
+        }
+        let distance = hamming(&seg.query.signs, &bits);
+        let which = usize::from(lang.first(doc) == Some(1));
+        seg.candidates[which].push(distance, doc);
+    }
+
+    fn harvest(self) -> [Vec<Near>; 2] {
+        let mut seg = self;
+        let mut out: [Vec<Near>; 2] = [Vec::new(), Vec::new()];
+        let Some(fine) = seg.fine.take() else {
+            return out;
+        };
+        let candidates = std::mem::replace(&mut seg.candidates, [Nearest::new(0), Nearest::new(0)]);
+        for (which, nearest) in candidates.into_iter().enumerate() {
+            let lang = if which == 1 {
+                Lang::English
+            } else {
+                Lang::French
+            };
+            for (_, doc) in nearest.into_sorted() {
+                let rows = fine.index.value_row_ids(doc);
+                if rows.len() != FINE_WORDS {
+                    continue;
+                }
+                fine.values.get_range(u64::from(rows.start), &mut seg.words);
+                let words: Vec<u32> = seg.words.iter().map(|&w| w as u32).collect();
+                let signs = [0u32; SIGN_WORDS];
+                let Some(vector) = Quantised::from_words(&signs, &words) else {
+                    continue;
+                };
+                out[which].push(Near {
+                    cosine: vector.dot(&seg.query.vector),
+                    address: DocAddress::new(seg.segment, doc),
+                    lang,
+                });
+            }
+            out[which].sort_by(|a, b| b.cosine.total_cmp(&a.cosine));
+            out[which].truncate(seg.per_lang);
+        }
+        out
+    }
+}
