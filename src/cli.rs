@@ -145,6 +145,8 @@ pub enum Command {
     Watch(WatchArgs),
     /// Serve a search page and a JSON API on this machine.
     Serve(ServeArgs),
+    /// List the passages closest in meaning to a passage, in both languages.
+    Similar(SimilarArgs),
     /// Install the sentence encoder that semantic search uses.
     Model(ModelArgs),
     /// Print passages as citations.
@@ -157,6 +159,33 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), for `man -l -`.
     Man,
+}
+
+#[derive(Args, Debug)]
+pub struct SimilarArgs {
+    /// Passage id, as printed by a search (`doc-key:3f9a2c`).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Most passages to show.
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+
+    /// Only passages in this language (fr or en).
+    #[arg(long, value_parser = parse_lang, value_name = "LANG")]
+    pub lang: Option<Lang>,
+
+    /// Most passages of one document in the first five places (0: no limit).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub per_doc: usize,
+
+    /// One JSON object per passage, as a search's.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Colour the output: auto, always or never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
 }
 
 #[derive(Args, Debug)]

@@ -11,6 +11,7 @@ mod search;
 mod serve;
 mod shell;
 mod show;
+mod similar;
 mod status;
 mod watch;
 
@@ -51,6 +52,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Show(args) => show::run(&dirs, args),
         Command::Watch(args) => watch::run(&dirs, args),
         Command::Serve(args) => serve::run(&dirs, args),
+        Command::Similar(args) => similar::run(&dirs, args),
         Command::Model(args) => model::run(args),
         Command::Cite(args) => cite::run(&dirs, args),
         Command::Bib(args) => cite::run_bib(&dirs, args),

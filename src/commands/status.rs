@@ -30,6 +30,7 @@ pub fn run(dirs: &Dirs) -> Result<ExitCode> {
             documents,
             passages,
             watched,
+            vectors,
         } => {
             let by = if watched {
                 " (kept in step by a running watch)"
@@ -37,6 +38,18 @@ pub fn run(dirs: &Dirs) -> Result<ExitCode> {
                 ""
             };
             println!("index up to date: {documents} documents, {passages} passages{by}");
+            match (vectors, super::installed_model()) {
+                (Some(id), Some(model)) if model.id() == id => {
+                    println!("passage vectors: every passage (sentence encoder {id}): hybrid search")
+                }
+                (Some(id), _) => println!(
+                    "passage vectors: from sentence encoder {id}, which is not installed: BM25 search"
+                ),
+                (None, Some(_)) => println!(
+                    "passage vectors: none; a sentence encoder is installed: `nrel-search index` adds them"
+                ),
+                (None, None) => println!("passage vectors: none (semantic search off)"),
+            }
             true
         }
         Status::Stale(summary) => {

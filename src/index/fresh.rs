@@ -236,6 +236,8 @@ pub enum Status {
         passages: u64,
         /// Whether a running `watch` said so.
         watched: bool,
+        /// The sentence encoder whose vectors every passage has, if any.
+        vectors: Option<String>,
     },
     /// Not in step: what changed.
     Stale(String),
@@ -254,6 +256,7 @@ pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
             documents: view.documents(),
             passages: view.passages(),
             watched,
+            vectors: index.vectors_model().map(str::to_owned),
         };
         return Ok((status, Vec::new()));
     }
@@ -266,6 +269,7 @@ pub fn status(corpus: &Path, dir: &Path) -> Result<(Status, Vec<Warning>)> {
             documents: record.documents(),
             passages: record.passages(),
             watched: false,
+            vectors: index.vectors_model().map(str::to_owned),
         }
     } else {
         Status::Stale(plan.summary())

@@ -256,6 +256,16 @@ impl SearchIndex {
         self.model.as_deref()
     }
 
+    /// Where the passage with this id is, if the index has it.
+    pub fn address(&self, searcher: &Searcher, id: &PassageId) -> Result<Option<DocAddress>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id.as_str()),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        Ok(found.into_iter().next().map(|(_, address)| address))
+    }
+
     /// The vectors the passages of a document have, by the hash part of
     /// their ids.
     pub fn document_vectors(&self, doc: &str) -> Result<HashMap<String, Quantised>> {

@@ -459,3 +459,104 @@ fn semantic_hits(
     }
     Ok(out)
 }
+
+/// The passages nearest in meaning to passage `id`, in both languages:
+/// the best by cosine similarity, several documents and both languages
+/// among the first places (as a search's), the passage itself left out.
+/// `lang` keeps one language only.
+pub fn similar(
+    index: &SearchIndex,
+    id: &crate::PassageId,
+    limit: usize,
+    lang: Option<Lang>,
+    per_doc: Option<usize>,
+) -> Result<SearchResults> {
+    if index.vectors_model().is_none() {
+        return Err(Error::NoVectors(
+            "the index has no passage vectors (install a model with `nrel-search model import`, then run `nrel-search index`)"
+                .into(),
+        ));
+    }
+    let searcher = index.searcher();
+    let address = index
+        .address(&searcher, id)?
+        .ok_or_else(|| Error::InvalidFilter {
+            filter: "id",
+            message: format!("no passage {id}"),
+        })?;
+    let vector = index
+        .vector(&searcher, address)?
+        .ok_or_else(|| Error::NoVectors(format!("passage {id} has no vector")))?
+        .values();
+    let itself = tantivy::Term::from_field_text(index.fields().id, id.as_str());
+    let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = vec![
+        (
+            tantivy::query::Occur::Must,
+            Box::new(tantivy::query::AllQuery),
+        ),
+        (
+            tantivy::query::Occur::MustNot,
+            Box::new(tantivy::query::TermQuery::new(
+                itself,
+                tantivy::schema::IndexRecordOption::Basic,
+            )),
+        ),
+    ];
+    if let Some(lang) = lang {
+        clauses.push((tantivy::query::Occur::Must, filter::language(index, lang)));
+    }
+    let scope = tantivy::query::BooleanQuery::new(clauses);
+    let wanted = limit.max(1);
+    let per_lang = wanted
+        .saturating_add(TIE_MARGIN)
+        .max(rank::DIVERSITY_WINDOW);
+    let near = nearest::nearest(index, &searcher, &scope, &vector, per_lang)?;
+    let mut best_other = None;
+    let mut all: Vec<Ranked> = Vec::new();
+    for hits in near {
+        for hit in hits {
+            let doc: TantivyDocument = searcher.doc(hit.address)?;
+            let (passage, meta) = schema::decode(index.fields(), &doc);
+            all.push(Ranked {
+                score: hit.cosine,
+                bm25: None,
+                cosine: Some(hit.cosine),
+                passage,
+                meta,
+            });
+        }
+    }
+    all.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut top = rank::diversify(all, Ranked::doc, per_doc.unwrap_or(rank::DEFAULT_PER_DOC));
+    if lang.is_none() {
+        if let Some(first) = top.first().map(|h| h.passage.lang) {
+            if rank::one_language(&top, |h| h.passage.lang, first) {
+                best_other = top.iter().position(|h| h.passage.lang != first);
+            }
+        }
+    }
+    if let Some(at) = best_other {
+        let hit = top.remove(at);
+        top = rank::mix_in(top, hit, |h| h.passage.id.clone());
+    }
+    top.truncate(wanted);
+    let hits = top
+        .into_iter()
+        .enumerate()
+        .map(|(rank, h)| Hit {
+            rank: rank + 1,
+            score: h.score,
+            bm25: None,
+            semantic: h.cosine,
+            snippet: snippet::lead(&h.passage.text),
+            passage: h.passage,
+            meta: h.meta,
+        })
+        .collect();
+    Ok(SearchResults {
+        hits,
+        warnings: Vec::new(),
+        explanation: Vec::new(),
+        mode: Some(Mode::Semantic),
+    })
+}

@@ -81,20 +81,7 @@ pub fn approximate_generators<'a>(
 pub fn make_snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
     let snippet = generator.snippet(text);
     if snippet.is_empty() {
-        let end = text
-            .char_indices()
-            .nth(SNIPPET_CHARS)
-            .map_or(text.len(), |(i, _)| i);
-        let end = text[..end]
-            .rfind(char::is_whitespace)
-            .filter(|_| end < text.len())
-            .unwrap_or(end);
-        return Snippet {
-            text: text[..end].trim_end().to_owned(),
-            highlights: Vec::new(),
-            cut_before: false,
-            cut_after: end < text.len(),
-        };
+        return lead(text);
     }
     let range = snippet.fragment_range();
     Snippet {
@@ -102,5 +89,23 @@ pub fn make_snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
         highlights: snippet.highlighted().to_vec(),
         cut_before: range.start > 0,
         cut_after: range.end < text.len(),
+    }
+}
+
+/// The beginning of a passage, for a hit that matched no word.
+pub fn lead(text: &str) -> Snippet {
+    let end = text
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    let end = text[..end]
+        .rfind(char::is_whitespace)
+        .filter(|_| end < text.len())
+        .unwrap_or(end);
+    Snippet {
+        text: text[..end].trim_end().to_owned(),
+        highlights: Vec::new(),
+        cut_before: false,
+        cut_after: end < text.len(),
     }
 }

@@ -132,12 +132,51 @@ pub fn search(service: &Service, params: &HashMap<String, String>) -> Reply {
                     "warnings": warnings,
                     "took_ms": start.elapsed().as_secs_f64() * 1000.0,
                     "index": now.freshness.as_str(),
+                    "mode": results.mode.map(Mode::name),
                 }),
             )
         }
-        Err(e @ (Error::InvalidFilter { .. } | Error::EmptyQuery)) => {
+        Err(e @ (Error::InvalidFilter { .. } | Error::EmptyQuery | Error::NoVectors(_))) => {
             Reply::error(400, e.to_string())
         }
+        Err(e) => Reply::error(500, format!("search failed: {e}")),
+    }
+}
+
+/// `GET /api/similar/ID?n=&lang=`: the passages closest in meaning to a
+/// passage, as search hits.
+pub fn similar(service: &Service, id: &str, params: &HashMap<String, String>) -> Reply {
+    let now = service.snapshot();
+    let limit = match params.get("n").filter(|n| !n.is_empty()) {
+        None => 10,
+        Some(n) => match n.parse::<usize>() {
+            Ok(n) if (1..=MAX_HITS).contains(&n) => n,
+            _ => return Reply::error(400, format!("n must be a number from 1 to {MAX_HITS}")),
+        },
+    };
+    let lang = match params
+        .get("lang")
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+    {
+        None => None,
+        Some(l) => match l.parse::<Lang>() {
+            Ok(lang) => Some(lang),
+            Err(e) => return Reply::error(400, format!("lang: {e}")),
+        },
+    };
+    let id = PassageId::parse(id);
+    match now.index.passage(&id) {
+        Ok(Some(_)) => {}
+        Ok(None) => return Reply::error(404, format!("unknown passage id {id}")),
+        Err(e) => return Reply::error(500, format!("lookup failed: {e}")),
+    }
+    match search::similar(&now.index, &id, limit, lang, None) {
+        Ok(results) => {
+            let hits: Vec<JsonHit> = results.hits.iter().map(JsonHit::from).collect();
+            Reply::json(200, &json!({ "id": id.as_str(), "hits": hits }))
+        }
+        Err(e @ Error::NoVectors(_)) => Reply::error(400, e.to_string()),
         Err(e) => Reply::error(500, format!("search failed: {e}")),
     }
 }

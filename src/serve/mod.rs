@@ -150,6 +150,8 @@ impl Service {
             _ => {
                 if let Some(id) = path.strip_prefix("/api/passage/") {
                     api::passage(self, &decode(id), &params)
+                } else if let Some(id) = path.strip_prefix("/api/similar/") {
+                    api::similar(self, &decode(id), &params)
                 } else if let Some(id) = path.strip_prefix("/api/cite/") {
                     api::cite(self, &decode(id), &params)
                 } else if let Some(id) = path.strip_prefix("/passage/") {

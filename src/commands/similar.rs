@@ -1,0 +1,54 @@
+//! `nrel-search similar ID`: the passages closest in meaning to a passage,
+//! in both languages ("more like this").
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+use nrel_search::index::Lineage;
+use nrel_search::output::{self, Color};
+use nrel_search::{search, PassageId};
+
+use super::{missing, open, FOUND, NOT_FOUND};
+use crate::cli::{ColorChoice, Dirs, SimilarArgs};
+use crate::messages::note;
+
+pub fn run(dirs: &Dirs, args: SimilarArgs) -> Result<ExitCode> {
+    if args.limit == 0 {
+        bail!("invalid value for --limit: it must be at least 1");
+    }
+    let index = open(dirs, false)?;
+    let asked = PassageId::parse(&args.id);
+    let id = match index.resolve(&asked)? {
+        Lineage::Current(found) => found.0.id,
+        // A changed passage: its successor's neighbours.
+        Lineage::Succeeded(successor) if index.passage(&successor)?.is_some() => {
+            note(format_args!(
+                "passage {asked} no longer exists (its text changed); closest current passage: {successor}"
+            ));
+            successor
+        }
+        lineage => bail!(missing(&asked, &lineage)),
+    };
+    let results = search::similar(&index, &id, args.limit, args.lang, Some(args.per_doc))?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        output::json::print_hits(&mut out, &results.hits)?;
+    } else if results.hits.is_empty() {
+        note(format_args!("no other passage to compare {id} with"));
+    } else {
+        let color = match args.color {
+            ColorChoice::Auto => Color::auto(),
+            ColorChoice::Always => Color::Always,
+            ColorChoice::Never => Color::Never,
+        };
+        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, color)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::from(if results.hits.is_empty() {
+        NOT_FOUND
+    } else {
+        FOUND
+    }))
+}
