@@ -12,6 +12,7 @@ use nrel_search::corpus::rel_path;
 use nrel_search::index::SearchIndex;
 use nrel_search::output::{self, Color};
 use nrel_search::search::{self, SearchOptions};
+use nrel_search::semantic::Model;
 use nrel_search::translate::Translator;
 use nrel_search::{Error, Warning};
 
@@ -25,6 +26,7 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     options.doc = options.doc.map(|doc| in_corpus(&doc, &dirs.corpus));
     let index = open(dirs, args.no_refresh)?;
     options.model = super::installed_model();
+    note_missing_vectors(&index, options.model.as_deref());
     if !args.translation.no_translate {
         options.translator = Some(Arc::new(translator(dirs, &args.translation.dict, &index)));
     }
@@ -111,6 +113,33 @@ fn options(args: &SearchArgs) -> Result<SearchOptions> {
         mode: args.mode.map(Into::into),
         model: None,
     })
+}
+
+/// Where the index remembers that it said its vectors are missing.
+const VECTORS_NOTED: &str = ".vectors-missing";
+
+/// Says once per index (and model) that a sentence encoder is installed
+/// but the index has no vectors of it: searches rank by BM25 until
+/// `nrel-search index` adds them.
+fn note_missing_vectors(index: &SearchIndex, model: Option<&Model>) {
+    let marker = index.dir().join(VECTORS_NOTED);
+    let Some(model) = model else { return };
+    if index.vectors_model() == Some(model.id().as_str()) {
+        if marker.exists() && !index.is_read_only() {
+            let _ = fs::remove_file(&marker);
+        }
+        return;
+    }
+    if fs::read_to_string(&marker).is_ok_and(|said| said == model.id()) {
+        return;
+    }
+    note(format_args!(
+        "a sentence encoder is installed but the index has no passage vectors: searches rank by \
+         words (BM25) until `nrel-search index` adds them"
+    ));
+    if !index.is_read_only() {
+        let _ = fs::write(&marker, model.id());
+    }
 }
 
 /// Where the index remembers that it said the dictionaries are missing.

@@ -21,13 +21,19 @@ pub struct Fusion {
     pub other_weight: f32,
     /// Semantic ranks counted within each language (else over both).
     pub per_language: bool,
+    /// Words a query needs for meaning to weigh fully: a shorter query
+    /// (a name, an acronym, a term) is ranked mostly by its words, where
+    /// sentence vectors are weakest (0: every query alike).
+    pub full_words: usize,
 }
 
 /// The default was chosen on the dev sets (BENCHMARKS.md lists every
 /// variant tried): ranks weigh from the first places (`k` 10, not the
 /// usual 60, since BM25's first hits are usually right); meaning counts
 /// less than words in the query's language (0.3) and twice that in the
-/// other language (0.6), where BM25 has only translations.
+/// other language (0.6), where BM25 has only translations; and a query of
+/// one or two words gets a third or two thirds of that (sentence vectors
+/// say little of a name or a term).
 impl Default for Fusion {
     fn default() -> Self {
         Fusion {
@@ -35,6 +41,7 @@ impl Default for Fusion {
             semantic_weight: 0.3,
             other_weight: 0.6,
             per_language: true,
+            full_words: 3,
         }
     }
 }
@@ -54,6 +61,7 @@ impl Fusion {
                     fusion.semantic_weight = v.parse().unwrap_or(fusion.semantic_weight)
                 }
                 Some(("o", v)) => fusion.other_weight = v.parse().unwrap_or(fusion.other_weight),
+                Some(("s", v)) => fusion.full_words = v.parse().unwrap_or(fusion.full_words),
                 None if part == "global" => fusion.per_language = false,
                 _ => {}
             }
@@ -78,15 +86,19 @@ pub struct Fused<T> {
 /// Fuses the BM25 hits (best first) with the semantic hits of each
 /// language (best first), `key` telling the same passage in both;
 /// `query_lang` is the index (0 or 1) of the query's language in
-/// `semantic`, if known.
+/// `semantic`, if known; `words` the number of words of the query.
 pub fn fuse<T, K: Eq + Hash>(
     bm25: Vec<(f32, T)>,
     semantic: [Vec<(f32, T)>; 2],
     key: impl Fn(&T) -> K,
-    query_lang: Option<usize>,
+    (query_lang, words): (Option<usize>, usize),
     fusion: &Fusion,
 ) -> Vec<Fused<T>> {
     let reciprocal = |rank: usize| 1.0 / (fusion.k + rank as f32);
+    let length = match fusion.full_words {
+        0 => 1.0,
+        full => (words as f32 / full as f32).min(1.0),
+    };
     let mut out: Vec<Fused<T>> = Vec::new();
     let mut at: HashMap<K, usize> = HashMap::new();
     for (rank, (score, item)) in bm25.into_iter().enumerate() {
@@ -98,9 +110,12 @@ pub fn fuse<T, K: Eq + Hash>(
             item,
         });
     }
-    let weight = |lang: usize| match query_lang {
-        Some(q) if q != lang => fusion.other_weight,
-        _ => fusion.semantic_weight,
+    let weight = |lang: usize| {
+        length
+            * match query_lang {
+                Some(q) if q != lang => fusion.other_weight,
+                _ => fusion.semantic_weight,
+            }
     };
     let ranked: Vec<(usize, f32, f32, T)> = if fusion.per_language {
         semantic
@@ -172,7 +187,7 @@ mod tests {
             other_weight: 0.3,
             ..Fusion::default()
         };
-        let fused = fuse(bm25, semantic, |t| *t, Some(0), &equal);
+        let fused = fuse(bm25, semantic, |t| *t, (Some(0), 4), &equal);
         let order: Vec<&str> = fused.iter().map(|f| f.item).collect();
         assert_eq!(order[0], "fr3");
         assert_eq!(fused[0].bm25, Some(7.0));
@@ -191,7 +206,7 @@ mod tests {
             per_language: false,
             ..Fusion::default()
         };
-        let fused = fuse(Vec::new(), semantic, |t| *t, None, &fusion);
+        let fused = fuse(Vec::new(), semantic, |t| *t, (None, 4), &fusion);
         let order: Vec<&str> = fused.iter().map(|f| f.item).collect();
         assert_eq!(order, ["fr1", "fr2", "en1"]);
     }

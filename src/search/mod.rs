@@ -292,7 +292,10 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                     top,
                     near,
                     |(p, _)| p.id.clone(),
-                    lang.map(|l| schema::lang_id(l) as usize),
+                    (
+                        lang.map(|l| schema::lang_id(l) as usize),
+                        words.split_whitespace().count(),
+                    ),
                     &fusion,
                 )
                 .into_iter()
@@ -449,7 +452,7 @@ fn semantic_hits(
     per_lang: usize,
 ) -> Result<[Vec<Scored>; 2]> {
     let vector = model.encoder()?.encode(words);
-    let near = nearest::nearest(index, searcher, scope, &vector, per_lang)?;
+    let near = nearest::nearest(searcher, scope, &vector, per_lang)?;
     let mut out: [Vec<Scored>; 2] = [Vec::new(), Vec::new()];
     for (list, hits) in out.iter_mut().zip(near) {
         for hit in hits {
@@ -510,7 +513,7 @@ pub fn similar(
     let per_lang = wanted
         .saturating_add(TIE_MARGIN)
         .max(rank::DIVERSITY_WINDOW);
-    let near = nearest::nearest(index, &searcher, &scope, &vector, per_lang)?;
+    let near = nearest::nearest(&searcher, &scope, &vector, per_lang)?;
     let mut best_other = None;
     let mut all: Vec<Ranked> = Vec::new();
     for hits in near {

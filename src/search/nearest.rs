@@ -13,7 +13,6 @@ use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::Result;
-use crate::index::SearchIndex;
 use crate::lang::Lang;
 use crate::semantic::vectors::{hamming, Nearest, Quantised, FINE_WORDS, SIGN_WORDS};
 
@@ -35,13 +34,11 @@ pub struct Near {
 /// The `per_lang` passages of each language nearest to `vector` among those
 /// `scope` matches, nearest first, languages apart.
 pub fn nearest(
-    index: &SearchIndex,
     searcher: &tantivy::Searcher,
     scope: &dyn Query,
     vector: &[f32],
     per_lang: usize,
 ) -> Result<[Vec<Near>; 2]> {
-    let _ = index;
     let collector = NearestCollector {
         query: Arc::new(QueryVector {
             signs: Quantised::new(vector).signs,

@@ -174,6 +174,15 @@ impl<'a> Encoder<'a> {
     /// per distinct piece of the batch: a batch of passages has far fewer
     /// distinct pieces than pieces.
     pub fn encode_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        // Groups of texts bound the memory of their distinct pieces' rows
+        // (13 KB a piece).
+        texts
+            .chunks(GROUP)
+            .flat_map(|group| self.encode_group(group))
+            .collect()
+    }
+
+    fn encode_group(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         let ids: Vec<Vec<u32>> = texts
             .par_iter()
             .map(|text| {
@@ -297,6 +306,11 @@ impl<'a> Encoder<'a> {
         z.to_vec()
     }
 }
+
+/// Texts encoded together: enough to share most pieces (a group of
+/// passages has far fewer distinct pieces than pieces), few enough that the
+/// rows of their distinct pieces stay within a hundred megabytes or so.
+const GROUP: usize = 512;
 
 /// Distinct pieces computed together.
 const PIECE_CHUNK: usize = 256;

@@ -209,6 +209,11 @@ fn without_vectors_semantic_search_says_why() {
         &env.run(&["status"]).stdout,
         "`nrel-search index` adds them",
     );
+    // The first search says once that vectors could be added.
+    let first = env.run(&["--no-refresh", "sanctions"]);
+    assert_contains(&first.stderr, "until `nrel-search index` adds them");
+    let second = env.run(&["--no-refresh", "sanctions"]);
+    assert!(!second.stderr.contains("adds them"), "{}", second.stderr);
     let run = env.run(&["--mode", "semantic", "--no-refresh", "sanctions"]);
     assert_eq!(run.code, 2);
     assert_contains(&run.stderr, "the index has no passage vectors");

