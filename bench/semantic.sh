@@ -154,6 +154,19 @@ echo "\"Both languages\": the section in the query's own language is in the corp
 echo
 
 # --- latency ---------------------------------------------------------------------
+latency_table() { # HYPERFINE-JSON RG-LABEL: median and worst of each command, and its ratio to ripgrep (the last)
+    python3 - "$1" "$2" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+median = lambda x: sorted(x["times"])[len(x["times"]) // 2]
+rg = median(r[-1])
+print("| command | median | worst | ratio to ripgrep |")
+print("|---|---|---|---|")
+for x in r:
+    cmd = x["command"].split("--index")[-1].split(" ", 2)[-1] if "nrel-search" in x["command"] else sys.argv[2]
+    print("| `%s` | %.1f ms | %.1f ms | %.2f |" % (cmd, median(x) * 1000, max(x["times"]) * 1000, median(x) / rg))
+EOF
+}
 echo "### Whole-process search, bundled corpus"
 echo
 b=(--corpus "$bundled/corpus" --index "$bundled/index")
@@ -162,17 +175,7 @@ hyperfine -N -w 3 -r 30 --export-json "$scratch/semantic-latency.json" \
     "$bin ${b[*]} --mode bm25 -n 10 'how did the Alliance answer Moscow'" \
     "$bin ${b[*]} similar otan-relations-russie-2022:61b586" \
     "rg -i -l -F Moscow $bundled/corpus" >/dev/null 2>&1 || true
-python3 - "$scratch/semantic-latency.json" <<'EOF'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-rg = sorted(r[-1]["times"])[len(r[-1]["times"]) // 2]
-print("| command | median | worst | ratio to ripgrep |")
-print("|---|---|---|---|")
-for x in r:
-    t = sorted(x["times"])
-    cmd = x["command"].split("--index")[-1].split(" ", 2)[-1] if "nrel-search" in x["command"] else "rg -i -l -F Moscow corpus"
-    print("| `%s` | %.1f ms | %.1f ms | %.2f |" % (cmd, t[len(t)//2]*1000, t[-1]*1000, t[len(t)//2] / rg))
-EOF
+latency_table "$scratch/semantic-latency.json" "rg -i -l -F Moscow corpus"
 echo
 
 # --- the library -------------------------------------------------------------------
@@ -206,16 +209,6 @@ if [ $with_library = true ]; then
         "$bin ${l[*]} --no-refresh --mode bm25 -n 10 'how to configure the network interfaces'" \
         "$bin ${l[*]} --mode hybrid -n 10 'how to configure the network interfaces'" \
         "rg -i -l -F network $lib" >/dev/null 2>&1 || true
-    python3 - "$scratch/semantic-library.json" <<'EOF'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-rg = sorted(r[-1]["times"])[len(r[-1]["times"]) // 2]
-print("| command (library) | median | worst | ratio to ripgrep |")
-print("|---|---|---|---|")
-for x in r:
-    t = sorted(x["times"])
-    cmd = x["command"].split("--index")[-1].split(" ", 2)[-1] if "nrel-search" in x["command"] else "rg -i -l -F network library"
-    print("| `%s` | %.1f ms | %.1f ms | %.2f |" % (cmd, t[len(t)//2]*1000, t[-1]*1000, t[len(t)//2] / rg))
-EOF
+    latency_table "$scratch/semantic-library.json" "rg -i -l -F network library"
     echo
 fi

@@ -332,6 +332,18 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Whether to colour, for this output.
+    pub fn color(self) -> nrel_search::output::Color {
+        use nrel_search::output::Color;
+        match self {
+            ColorChoice::Auto => Color::auto(),
+            ColorChoice::Always => Color::Always,
+            ColorChoice::Never => Color::Never,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct IndexArgs {
     /// Rebuild the whole index.

@@ -10,14 +10,14 @@ use anyhow::{anyhow, bail, Result};
 
 use nrel_search::corpus::rel_path;
 use nrel_search::index::SearchIndex;
-use nrel_search::output::{self, Color};
+use nrel_search::output;
 use nrel_search::search::{self, SearchOptions};
 use nrel_search::semantic::Model;
 use nrel_search::translate::Translator;
 use nrel_search::{Error, Warning};
 
 use super::{open, warn_untrimmed, FOUND, NOT_FOUND};
-use crate::cli::{ColorChoice, Dirs, SearchArgs};
+use crate::cli::{Dirs, SearchArgs};
 use crate::messages::{note, warn, warn_all};
 
 pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
@@ -71,12 +71,7 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
             search::query::echo(&options.query)
         ));
     } else {
-        let color = match args.color {
-            ColorChoice::Auto => Color::auto(),
-            ColorChoice::Always => Color::Always,
-            ColorChoice::Never => Color::Never,
-        };
-        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, color)?;
+        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
     }
     out.flush()?;
     Ok(ExitCode::from(if results.hits.is_empty() {

@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 
 use nrel_search::index::Lineage;
-use nrel_search::output::{self, Color};
+use nrel_search::output;
 use nrel_search::{search, PassageId};
 
 use super::{missing, open, FOUND, NOT_FOUND};
-use crate::cli::{ColorChoice, Dirs, SimilarArgs};
+use crate::cli::{Dirs, SimilarArgs};
 use crate::messages::note;
 
 pub fn run(dirs: &Dirs, args: SimilarArgs) -> Result<ExitCode> {
@@ -38,12 +38,7 @@ pub fn run(dirs: &Dirs, args: SimilarArgs) -> Result<ExitCode> {
     } else if results.hits.is_empty() {
         note(format_args!("no other passage to compare {id} with"));
     } else {
-        let color = match args.color {
-            ColorChoice::Auto => Color::auto(),
-            ColorChoice::Always => Color::Always,
-            ColorChoice::Never => Color::Never,
-        };
-        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, color)?;
+        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
     }
     out.flush()?;
     Ok(ExitCode::from(if results.hits.is_empty() {

@@ -17,8 +17,17 @@ use crate::lang::Lang;
 use crate::semantic::vectors::{hamming, Nearest, Quantised, FINE_WORDS, SIGN_WORDS};
 
 /// Candidates per language and segment that the sign bits pick for
-/// reranking: the scan's recall, for the price of reading their vectors.
-const CANDIDATES: usize = 1000;
+/// reranking: the scan's recall, for the price of reading their vectors
+/// (`NREL_CANDIDATES` overrides it for experiments).
+const CANDIDATES: usize = 250;
+
+fn candidates() -> usize {
+    std::env::var("NREL_CANDIDATES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(CANDIDATES)
+}
 
 /// A passage near the query.
 #[derive(Clone, Copy, Debug)]
@@ -45,6 +54,7 @@ pub fn nearest(
             vector: vector.to_vec(),
         }),
         per_lang,
+        candidates: candidates().max(per_lang),
     };
     Ok(searcher.search(scope, &collector)?)
 }
@@ -58,6 +68,7 @@ struct QueryVector {
 struct NearestCollector {
     query: Arc<QueryVector>,
     per_lang: usize,
+    candidates: usize,
 }
 
 /// What a segment's scan keeps.
@@ -70,6 +81,11 @@ pub struct NearestSegment {
     lang: Option<Column<u64>>,
     candidates: [Nearest<DocId>; 2],
     words: Vec<u64>,
+    /// Whether every document of the segment has a vector and a language,
+    /// so that a run of documents reads its words in one call.
+    dense: bool,
+    block: Vec<u64>,
+    langs: Vec<u64>,
 }
 
 impl Collector for NearestCollector {
@@ -85,15 +101,27 @@ impl Collector for NearestCollector {
         // A segment without vectors (an index being given them) has none
         // of these columns.
         let column = |name: &str| fast.u64(name).ok();
+        let signs = column("vec_signs");
+        let lang = column("lang_id");
+        let max_doc = u64::from(reader.max_doc());
+        let dense = signs
+            .as_ref()
+            .is_some_and(|c| u64::from(c.values.num_vals()) == SIGN_WORDS as u64 * max_doc)
+            && lang
+                .as_ref()
+                .is_some_and(|c| c.get_cardinality() == tantivy::columnar::Cardinality::Full);
         Ok(NearestSegment {
             query: Arc::clone(&self.query),
             per_lang: self.per_lang,
             segment,
-            signs: column("vec_signs"),
+            signs,
             fine: column("vec_fine"),
-            lang: column("lang_id"),
-            candidates: [Nearest::new(CANDIDATES), Nearest::new(CANDIDATES)],
+            lang,
+            candidates: [Nearest::new(self.candidates), Nearest::new(self.candidates)],
             words: vec![0; FINE_WORDS],
+            dense,
+            block: Vec::new(),
+            langs: Vec::new(),
         })
     }
 
@@ -123,6 +151,39 @@ impl Collector for NearestCollector {
 
 impl SegmentCollector for NearestSegment {
     type Fruit = [Vec<Near>; 2];
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let (Some(&first), Some(&last)) = (docs.first(), docs.last()) else {
+            return;
+        };
+        let consecutive = (last - first) as usize + 1 == docs.len();
+        let (Some(signs), Some(lang)) = (&self.signs, &self.lang) else {
+            return;
+        };
+        if !(self.dense && consecutive) {
+            for &doc in docs {
+                self.collect(doc, 0.0);
+            }
+            return;
+        }
+        // A run of documents: their words and languages in two calls.
+        self.block.resize(docs.len() * SIGN_WORDS, 0);
+        signs
+            .values
+            .get_range(u64::from(first) * SIGN_WORDS as u64, &mut self.block);
+        self.langs.resize(docs.len(), 0);
+        lang.values.get_range(u64::from(first), &mut self.langs);
+        let query = &self.query.signs;
+        for (i, words) in self.block.chunks_exact(SIGN_WORDS).enumerate() {
+            let distance: u32 = query
+                .iter()
+                .zip(words)
+                .map(|(q, w)| (u64::from(*q) ^ w).count_ones())
+                .sum();
+            let which = usize::from(self.langs[i] == 1);
+            self.candidates[which].push(distance, first + i as DocId);
+        }
+    }
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         let seg = self;
