@@ -161,6 +161,11 @@ fn missing(id: &PassageId, lineage: &Lineage) -> String {
     }
 }
 
+/// The exit status of a command that found something (0) or nothing (1).
+pub fn found_or_not(found: bool) -> ExitCode {
+    ExitCode::from(if found { FOUND } else { NOT_FOUND })
+}
+
 /// `1 file`, `2 files`.
 pub fn plural(n: u64, noun: &str) -> String {
     if n == 1 {

@@ -16,7 +16,7 @@ use nrel_search::semantic::Model;
 use nrel_search::translate::Translator;
 use nrel_search::{Error, Warning};
 
-use super::{open, warn_untrimmed, FOUND, NOT_FOUND};
+use super::{found_or_not, open, warn_untrimmed};
 use crate::cli::{Dirs, SearchArgs};
 use crate::messages::{note, warn, warn_all};
 
@@ -74,11 +74,7 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
         output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
     }
     out.flush()?;
-    Ok(ExitCode::from(if results.hits.is_empty() {
-        NOT_FOUND
-    } else {
-        FOUND
-    }))
+    Ok(found_or_not(!results.hits.is_empty()))
 }
 
 /// The search the arguments ask for, checked.

@@ -10,7 +10,7 @@ use nrel_search::index::Lineage;
 use nrel_search::output;
 use nrel_search::{search, PassageId};
 
-use super::{missing, open, FOUND, NOT_FOUND};
+use super::{found_or_not, missing, open};
 use crate::cli::{Dirs, SimilarArgs};
 use crate::messages::note;
 
@@ -41,9 +41,5 @@ pub fn run(dirs: &Dirs, args: SimilarArgs) -> Result<ExitCode> {
         output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
     }
     out.flush()?;
-    Ok(ExitCode::from(if results.hits.is_empty() {
-        NOT_FOUND
-    } else {
-        FOUND
-    }))
+    Ok(found_or_not(!results.hits.is_empty()))
 }

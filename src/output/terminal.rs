@@ -51,7 +51,14 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io:
     }
     about.push(p.lang.code().to_owned());
     head.push_str(&format!(" — {}", about.join(", ")));
-    head.push_str(&paint(color, DIM, &format!("  (score {:.2})", hit.score)));
+    // BM25 scores are in units; fused scores and cosines below one show
+    // three decimals, or equal-looking scores would hide the order.
+    let score = if hit.score.abs() < 1.0 {
+        format!("{:.3}", hit.score)
+    } else {
+        format!("{:.2}", hit.score)
+    };
+    head.push_str(&paint(color, DIM, &format!("  (score {score})")));
     writeln!(out, "{head}")?;
     let mut location = format!(
         "{}:{}",
