@@ -105,8 +105,13 @@ fn open(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
     match &opening.freshness {
         Freshness::UpToDate => {}
         Freshness::Built { report, .. } => {
+            let vectors = if report.vectors.is_some() {
+                ", with their vectors"
+            } else {
+                ""
+            };
             note(format_args!(
-                "indexed {}, {} ({:.2} s)",
+                "indexed {}, {}{vectors} ({:.2} s)",
                 plural(report.documents as u64, "document"),
                 plural(report.passages, "passage"),
                 report.elapsed.as_secs_f64()

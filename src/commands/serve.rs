@@ -32,7 +32,7 @@ pub fn run(dirs: &Dirs, args: ServeArgs) -> Result<ExitCode> {
     let translate = move |index: &_| (!no_translate).then(|| translator(&owned_dirs, &dict, index));
     let translator = translate(&index);
     let mut service = Service::new(index, translator);
-    service.set_model(super::installed_model());
+    service.model = super::installed_model();
     if !args.bind.is_loopback() {
         warn(&Warning::general(format!(
             "listening on {}: the corpus becomes readable by others who can reach this address",

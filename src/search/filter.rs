@@ -3,7 +3,9 @@
 
 use std::ops::Bound;
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
@@ -71,6 +73,15 @@ pub fn filters(index: &SearchIndex, options: &SearchOptions) -> Result<Vec<Box<d
 pub fn apply(query: &dyn Query, filters: &[Box<dyn Query>]) -> BooleanQuery {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query.box_clone())];
     clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
+    BooleanQuery::new(clauses)
+}
+
+/// Every passage the filters let through, without those `excluded`
+/// matches: where the ranking by meaning looks.
+pub fn scope(filters: &[Box<dyn Query>], excluded: &[Box<dyn Query>]) -> BooleanQuery {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+    clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
+    clauses.extend(excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
     BooleanQuery::new(clauses)
 }
 

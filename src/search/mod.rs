@@ -260,17 +260,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         Mode::Hybrid | Mode::Semantic => {
             let model = options.model.as_deref().expect("a model in these modes");
             let words = plain.as_ref().map(|(w, _)| w.join(" ")).unwrap_or_default();
-            let mut scope = filter::apply(&tantivy::query::AllQuery, &filters);
-            if !exclusions.is_empty() {
-                let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> =
-                    vec![(tantivy::query::Occur::Must, Box::new(scope))];
-                clauses.extend(
-                    exclusions
-                        .iter()
-                        .map(|q| (tantivy::query::Occur::MustNot, q.box_clone())),
-                );
-                scope = tantivy::query::BooleanQuery::new(clauses);
-            }
+            let scope = filter::scope(&filters, &exclusions);
             let near = semantic_hits(index, &searcher, model, &words, &scope, collect)?;
             if mode == Mode::Semantic {
                 let mut all: Vec<Ranked> = near
@@ -491,24 +481,15 @@ pub fn similar(
         .vector(&searcher, address)?
         .ok_or_else(|| Error::NoVectors(format!("passage {id} has no vector")))?
         .values();
-    let itself = tantivy::Term::from_field_text(index.fields().id, id.as_str());
-    let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = vec![
-        (
-            tantivy::query::Occur::Must,
-            Box::new(tantivy::query::AllQuery),
-        ),
-        (
-            tantivy::query::Occur::MustNot,
-            Box::new(tantivy::query::TermQuery::new(
-                itself,
-                tantivy::schema::IndexRecordOption::Basic,
-            )),
-        ),
-    ];
-    if let Some(lang) = lang {
-        clauses.push((tantivy::query::Occur::Must, filter::language(index, lang)));
-    }
-    let scope = tantivy::query::BooleanQuery::new(clauses);
+    let itself: Box<dyn Query> = Box::new(tantivy::query::TermQuery::new(
+        tantivy::Term::from_field_text(index.fields().id, id.as_str()),
+        tantivy::schema::IndexRecordOption::Basic,
+    ));
+    let languages: Vec<Box<dyn Query>> = lang
+        .map(|l| filter::language(index, l))
+        .into_iter()
+        .collect();
+    let scope = filter::scope(&languages, &[itself]);
     let wanted = limit.max(1);
     let per_lang = wanted
         .saturating_add(TIE_MARGIN)

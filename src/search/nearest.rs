@@ -14,7 +14,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::Result;
 use crate::lang::Lang;
-use crate::semantic::vectors::{hamming, Nearest, Quantised, FINE_WORDS, SIGN_WORDS};
+use crate::semantic::vectors::{dot_fine, hamming, Nearest, Quantised, FINE_WORDS, SIGN_WORDS};
 
 /// Candidates per language and segment that the sign bits pick for
 /// reranking: the scan's recall, for the price of reading their vectors
@@ -80,7 +80,6 @@ pub struct NearestSegment {
     fine: Option<Column<u64>>,
     lang: Option<Column<u64>>,
     candidates: [Nearest<DocId>; 2],
-    words: Vec<u64>,
     /// Whether every document of the segment has a vector and a language,
     /// so that a run of documents reads its words in one call.
     dense: bool,
@@ -118,7 +117,6 @@ impl Collector for NearestCollector {
             fine: column("vec_fine"),
             lang,
             candidates: [Nearest::new(self.candidates), Nearest::new(self.candidates)],
-            words: vec![0; FINE_WORDS],
             dense,
             block: Vec::new(),
             langs: Vec::new(),
@@ -173,21 +171,15 @@ impl SegmentCollector for NearestSegment {
             .get_range(u64::from(first) * SIGN_WORDS as u64, &mut self.block);
         self.langs.resize(docs.len(), 0);
         lang.values.get_range(u64::from(first), &mut self.langs);
-        let query = &self.query.signs;
         for (i, words) in self.block.chunks_exact(SIGN_WORDS).enumerate() {
-            let distance: u32 = query
-                .iter()
-                .zip(words)
-                .map(|(q, w)| (u64::from(*q) ^ w).count_ones())
-                .sum();
+            let distance = hamming(&self.query.signs, words);
             let which = usize::from(self.langs[i] == 1);
             self.candidates[which].push(distance, first + i as DocId);
         }
     }
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let seg = self;
-        let (Some(signs), Some(lang)) = (&seg.signs, &seg.lang) else {
+        let (Some(signs), Some(lang)) = (&self.signs, &self.lang) else {
             return;
         };
         let rows = signs.index.value_row_ids(doc);
@@ -196,23 +188,17 @@ impl SegmentCollector for NearestSegment {
         }
         let mut words = [0u64; SIGN_WORDS];
         signs.values.get_range(u64::from(rows.start), &mut words);
-        let mut bits = [0u32; SIGN_WORDS];
-        for (b, w) in bits.iter_mut().zip(words) {
-            *b = w as u32;
-        }
-        let distance = hamming(&seg.query.signs, &bits);
+        let distance = hamming(&self.query.signs, &words);
         let which = usize::from(lang.first(doc) == Some(1));
-        seg.candidates[which].push(distance, doc);
+        self.candidates[which].push(distance, doc);
     }
 
-    fn harvest(self) -> [Vec<Near>; 2] {
-        let mut seg = self;
+    fn harvest(mut self) -> [Vec<Near>; 2] {
         let mut out: [Vec<Near>; 2] = [Vec::new(), Vec::new()];
-        let Some(fine) = seg.fine.take() else {
+        let Some(fine) = self.fine.take() else {
             return out;
         };
-        let candidates = std::mem::replace(&mut seg.candidates, [Nearest::new(0), Nearest::new(0)]);
-        for (which, nearest) in candidates.into_iter().enumerate() {
+        for (which, nearest) in self.candidates.into_iter().enumerate() {
             let lang = if which == 1 {
                 Lang::English
             } else {
@@ -223,20 +209,16 @@ impl SegmentCollector for NearestSegment {
                 if rows.len() != FINE_WORDS {
                     continue;
                 }
-                fine.values.get_range(u64::from(rows.start), &mut seg.words);
-                let words: Vec<u32> = seg.words.iter().map(|&w| w as u32).collect();
-                let signs = [0u32; SIGN_WORDS];
-                let Some(vector) = Quantised::from_words(&signs, &words) else {
-                    continue;
-                };
+                let mut words = [0u64; FINE_WORDS];
+                fine.values.get_range(u64::from(rows.start), &mut words);
                 out[which].push(Near {
-                    cosine: vector.dot(&seg.query.vector),
-                    address: DocAddress::new(seg.segment, doc),
+                    cosine: dot_fine(&words, &self.query.vector),
+                    address: DocAddress::new(self.segment, doc),
                     lang,
                 });
             }
             out[which].sort_by(|a, b| b.cosine.total_cmp(&a.cosine));
-            out[which].truncate(seg.per_lang);
+            out[which].truncate(self.per_lang);
         }
         out
     }

@@ -83,11 +83,6 @@ impl ModelFile {
         })
     }
 
-    /// The file's bytes.
-    pub fn into_bytes(self) -> Bytes {
-        self.bytes
-    }
-
     /// The model's identity: a hash of what it was converted from.
     pub fn id(&self) -> [u8; 32] {
         self.id

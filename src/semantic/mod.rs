@@ -105,13 +105,6 @@ impl Model {
 pub fn install(source: &Path, dir: &Path) -> Result<PathBuf> {
     let sources = import::read_sources(source).map_err(|m| model_error(source, m))?;
     let bytes = import::convert(&sources).map_err(|m| model_error(source, m))?;
-    let check =
-        ModelFile::parse(crate::mapped::Bytes::Owned(bytes)).map_err(|m| model_error(source, m))?;
-    Encoder::new(&check).map_err(|m| model_error(source, m))?;
-    let bytes = match check.into_bytes() {
-        crate::mapped::Bytes::Owned(bytes) => bytes,
-        crate::mapped::Bytes::Mapped(map) => map.to_vec(),
-    };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(MODEL_FILE);
     let temp = dir.join(format!(".{MODEL_FILE}.{}", std::process::id()));
@@ -119,14 +112,21 @@ pub fn install(source: &Path, dir: &Path) -> Result<PathBuf> {
         use std::io::Write;
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(&bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, &path)
+        file.sync_all()
     };
-    write().map_err(|e| {
+    // The file as written must load before it replaces the installed one.
+    let installed = write()
+        .map_err(|e| Error::io(&temp, e))
+        .and_then(|()| {
+            Model::open(&temp)
+                .map(drop)
+                .map_err(|e| model_error(source, e.to_string()))
+        })
+        .and_then(|()| std::fs::rename(&temp, &path).map_err(|e| Error::io(&path, e)));
+    if installed.is_err() {
         let _ = std::fs::remove_file(&temp);
-        Error::io(&path, e)
-    })?;
-    Ok(path)
+    }
+    installed.map(|()| path)
 }
 
 fn model_error(path: &Path, message: String) -> Error {

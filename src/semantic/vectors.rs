@@ -68,20 +68,34 @@ impl Quantised {
 
     /// The approximate dot product with a full vector.
     pub fn dot(&self, query: &[f32]) -> f32 {
-        let scale = f32::from_bits(self.fine[0]);
-        let mut sum = 0.0;
-        for (w, chunk) in self.fine[1..].iter().zip(query.chunks_exact(8)) {
-            for (k, q) in chunk.iter().enumerate() {
-                sum += (((w >> (4 * k)) & 0xF) as i32 - 8) as f32 * q;
-            }
-        }
-        sum * scale
+        dot_fine(&self.fine, query)
     }
 }
 
-/// Hamming distance between two sign vectors.
-pub fn hamming(a: &[u32; SIGN_WORDS], b: &[u32]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
+/// Hamming distance between sign words, given as they are held (32-bit
+/// words, or the index's u64 values that hold them).
+pub fn hamming<W: Copy + Into<u64>>(a: &[u32; SIGN_WORDS], b: &[W]) -> u32 {
+    a.iter()
+        .zip(b)
+        .map(|(&x, &y)| (u64::from(x) ^ y.into()).count_ones())
+        .sum()
+}
+
+/// The approximate dot product of a vector's four-bit words (its scale's
+/// word first, as [`Quantised::fine`]) with a full vector.
+pub fn dot_fine<W: Copy + Into<u64>>(fine: &[W], query: &[f32]) -> f32 {
+    let Some((scale, words)) = fine.split_first() else {
+        return 0.0;
+    };
+    let scale = f32::from_bits((*scale).into() as u32);
+    let mut sum = 0.0;
+    for (&w, chunk) in words.iter().zip(query.chunks_exact(8)) {
+        let w: u64 = w.into();
+        for (k, q) in chunk.iter().enumerate() {
+            sum += (((w >> (4 * k)) & 0xF) as i32 - 8) as f32 * q;
+        }
+    }
+    sum * scale
 }
 
 /// The `k` smallest of a stream of `(distance, item)`, nearest first.

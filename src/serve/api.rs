@@ -37,6 +37,7 @@ pub const MAX_CONTEXT: usize = 20;
 
 /// The search a request asks for, checked; the message of a 400 otherwise.
 pub fn options(
+    service: &Service,
     snapshot: &Snapshot,
     params: &HashMap<String, String>,
 ) -> Result<SearchOptions, String> {
@@ -91,7 +92,7 @@ pub fn options(
         translator: snapshot.translator.clone(),
         per_doc: None,
         mode,
-        model: snapshot.model.clone(),
+        model: service.model.clone(),
     })
 }
 
@@ -115,7 +116,7 @@ pub fn status(service: &Service) -> Reply {
 /// `GET /api/search`.
 pub fn search(service: &Service, params: &HashMap<String, String>) -> Reply {
     let now = service.snapshot();
-    let options = match options(&now, params) {
+    let options = match options(service, &now, params) {
         Ok(options) => options,
         Err(message) => return Reply::error(400, message),
     };

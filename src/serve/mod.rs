@@ -60,9 +60,6 @@ pub struct Snapshot {
     pub translator: Option<Arc<Translator>>,
     /// How fresh the index is.
     pub freshness: Freshness,
-    /// The sentence encoder for hybrid and semantic searches, if one is
-    /// installed.
-    pub model: Option<Arc<crate::semantic::Model>>,
 }
 
 /// What the server serves.
@@ -70,6 +67,9 @@ pub struct Service {
     now: RwLock<Arc<Snapshot>>,
     /// Host names (besides loopback ones) requests may name.
     pub allowed_hosts: Vec<String>,
+    /// The sentence encoder for hybrid and semantic searches, if one is
+    /// installed (it does not change while serving).
+    pub model: Option<Arc<crate::semantic::Model>>,
 }
 
 impl Service {
@@ -80,9 +80,9 @@ impl Service {
                 index: Arc::new(index),
                 translator: translator.map(Arc::new),
                 freshness: Freshness::Fresh,
-                model: None,
             })),
             allowed_hosts: Vec::new(),
+            model: None,
         }
     }
 
@@ -101,23 +101,12 @@ impl Service {
         *now = Arc::new(change(&now));
     }
 
-    /// Searches with this sentence encoder (hybrid and semantic modes).
-    pub fn set_model(&self, model: Option<Arc<crate::semantic::Model>>) {
-        self.swap(|now| Snapshot {
-            index: now.index.clone(),
-            translator: now.translator.clone(),
-            freshness: now.freshness,
-            model,
-        });
-    }
-
     /// Replaces the index and the translator after an update: fresh.
     pub fn replace(&self, index: SearchIndex, translator: Option<Translator>) {
-        self.swap(|now| Snapshot {
+        self.swap(|_| Snapshot {
             index: Arc::new(index),
             translator: translator.map(Arc::new),
             freshness: Freshness::Fresh,
-            model: now.model.clone(),
         });
     }
 
@@ -127,7 +116,6 @@ impl Service {
             index: now.index.clone(),
             translator: now.translator.clone(),
             freshness,
-            model: now.model.clone(),
         });
     }
 

@@ -117,7 +117,7 @@ pub fn search_page(service: &Service, params: &HashMap<String, String>) -> Reply
         );
     } else {
         let now = service.snapshot();
-        match api::options(&now, params) {
+        match api::options(service, &now, params) {
             Err(message) => {
                 status = 400;
                 let _ = write!(

@@ -14,7 +14,7 @@ use crate::index::schema::encode;
 use crate::index::update::UpdateReport;
 use crate::index::SearchIndex;
 use crate::ingest::Document;
-use crate::passage::PassageId;
+use crate::passage::{Passage, PassageId};
 use crate::semantic::vectors::Quantised;
 use crate::semantic::Encoder;
 
@@ -85,14 +85,14 @@ impl Apply<'_, '_> {
         &mut self,
         loaded: &[(Candidate, Origin, Result<crate::ingest::Loaded>, W)],
     ) -> Result<Vec<Vec<Option<Quantised>>>> {
-        let mut out: Vec<Vec<Option<Quantised>>> = Vec::with_capacity(loaded.len());
-        let Some(encoder) = self.encoder else {
+        if self.encoder.is_none() {
             return Ok(vec![Vec::new(); loaded.len()]);
-        };
-        let mut texts = Vec::new();
-        let mut places = Vec::new();
-        for (i, (cand, origin, result, _)) in loaded.iter().enumerate() {
+        }
+        let mut docs: Vec<&[Passage]> = Vec::with_capacity(loaded.len());
+        let mut out = Vec::with_capacity(loaded.len());
+        for (cand, origin, result, _) in loaded {
             let Ok(file) = result else {
+                docs.push(&[]);
                 out.push(Vec::new());
                 continue;
             };
@@ -100,25 +100,10 @@ impl Apply<'_, '_> {
                 Origin::Changed(old) | Origin::Renamed(old) => Some(old.doc.as_str()),
                 Origin::Added => self.kept_keys.get(&cand.file.rel).map(String::as_str),
             };
-            let old = match old_key.filter(|k| self.reuse_vectors && !k.is_empty()) {
-                Some(key) => self.index.document_vectors(key)?,
-                None => Default::default(),
-            };
-            let mut vectors = Vec::with_capacity(file.doc.passages.len());
-            for (j, passage) in file.doc.passages.iter().enumerate() {
-                let kept = old.get(passage.id.hash()).cloned();
-                if kept.is_none() {
-                    texts.push(passage.text.as_str());
-                    places.push((i, j));
-                }
-                vectors.push(kept);
-            }
-            out.push(vectors);
+            docs.push(&file.doc.passages);
+            out.push(self.kept_vectors(old_key, &file.doc.passages)?);
         }
-        for ((i, j), vector) in places.into_iter().zip(encoder.encode_batch(&texts)) {
-            out[i][j] = Some(Quantised::new(&vector));
-        }
-        self.report.embedded += texts.len() as u64;
+        self.encode_missing(&docs, &mut out);
         Ok(out)
     }
 
@@ -127,27 +112,51 @@ impl Apply<'_, '_> {
     fn moved_vectors(
         &mut self,
         old_doc: &str,
-        passages: &[crate::passage::Passage],
+        passages: &[Passage],
     ) -> Result<Vec<Option<Quantised>>> {
-        let Some(encoder) = self.encoder else {
+        if self.encoder.is_none() {
             return Ok(Vec::new());
+        }
+        let mut out = vec![self.kept_vectors(Some(old_doc), passages)?];
+        self.encode_missing(&[passages], &mut out);
+        Ok(out.pop().expect("one document"))
+    }
+
+    /// The vectors the document `old_key` had for passages with the same
+    /// text as these (when the index's vectors are the encoder's).
+    fn kept_vectors(
+        &self,
+        old_key: Option<&str>,
+        passages: &[Passage],
+    ) -> Result<Vec<Option<Quantised>>> {
+        let old = match old_key.filter(|k| self.reuse_vectors && !k.is_empty()) {
+            Some(key) => self.index.document_vectors(key)?,
+            None => Default::default(),
         };
-        let old = if self.reuse_vectors {
-            self.index.document_vectors(old_doc)?
-        } else {
-            Default::default()
-        };
-        let mut out: Vec<Option<Quantised>> = passages
+        Ok(passages
             .iter()
             .map(|p| old.get(p.id.hash()).cloned())
-            .collect();
-        let missing: Vec<usize> = (0..out.len()).filter(|&i| out[i].is_none()).collect();
-        let texts: Vec<&str> = missing.iter().map(|&i| passages[i].text.as_str()).collect();
-        for (i, vector) in missing.into_iter().zip(encoder.encode_batch(&texts)) {
-            out[i] = Some(Quantised::new(&vector));
+            .collect())
+    }
+
+    /// Encodes, together, the passages of `docs` that have no vector in
+    /// `vectors` yet.
+    fn encode_missing(&mut self, docs: &[&[Passage]], vectors: &mut [Vec<Option<Quantised>>]) {
+        let Some(encoder) = self.encoder else { return };
+        let mut places = Vec::new();
+        let mut texts = Vec::new();
+        for (i, (passages, vectors)) in docs.iter().zip(vectors.iter()).enumerate() {
+            for (j, (passage, vector)) in passages.iter().zip(vectors).enumerate() {
+                if vector.is_none() {
+                    places.push((i, j));
+                    texts.push(passage.text.as_str());
+                }
+            }
+        }
+        for ((i, j), vector) in places.into_iter().zip(encoder.encode_batch(&texts)) {
+            vectors[i][j] = Some(Quantised::new(&vector));
         }
         self.report.embedded += texts.len() as u64;
-        Ok(out)
     }
 
     /// Deletes a document's passages.
