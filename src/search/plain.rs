@@ -104,12 +104,26 @@ impl TermStats for IndexStats<'_> {
         let field = self.index.fields().text_for(lang);
         let query = FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true);
         let mut found: std::collections::BTreeMap<String, u64> = Default::default();
+        let Ok(automaton) = query.automaton() else {
+            return Vec::new();
+        };
+        // Only terms with the same first letter, as spelling correctors
+        // commonly ask: a cognate rarely differs there, and the walk of the
+        // term dictionary keeps to that letter's part.
+        let Some(first) = term.chars().next() else {
+            return Vec::new();
+        };
+        let from = first.to_string();
+        let until = char::from_u32(u32::from(first) + 1).map(String::from);
         for segment in self.searcher.segment_readers() {
-            let (Ok(automaton), Ok(inverted)) = (query.automaton(), segment.inverted_index(field))
-            else {
+            let Ok(inverted) = segment.inverted_index(field) else {
                 continue;
             };
-            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+            let mut terms = inverted.terms().search(&automaton).ge(&from);
+            if let Some(until) = &until {
+                terms = terms.lt(until);
+            }
+            let Ok(mut stream) = terms.into_stream() else {
                 continue;
             };
             while stream.advance() {
