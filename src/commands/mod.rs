@@ -94,12 +94,23 @@ fn clap_error(e: clap::Error) -> ExitCode {
 /// Opens the index for reading, building it on first use and refreshing it
 /// when the corpus changed (unless `no_refresh`), and says what it did.
 fn open(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
-    let opening = idx::open_fresh(
+    Ok(open_and(dirs, no_refresh, |_| ())?.0)
+}
+
+/// Opens the index as [`open`] does and answers `ask` from it while the
+/// freshness check runs beside it (`idx::answer_fresh`).
+fn open_and<T>(
+    dirs: &Dirs,
+    no_refresh: bool,
+    ask: impl Fn(&SearchIndex) -> T,
+) -> Result<(SearchIndex, T)> {
+    let (opening, answer) = idx::answer_fresh(
         &dirs.corpus,
         &dirs.index,
         !no_refresh,
         installed_model(),
         &Bar::new(),
+        ask,
     )?;
     warn_all(&opening.warnings);
     match &opening.freshness {
@@ -129,7 +140,7 @@ fn open(dirs: &Dirs, no_refresh: bool) -> Result<SearchIndex> {
             "another nrel-search process is updating the index; answering from its last commit",
         )),
     }
-    Ok(opening.index)
+    Ok((opening.index, answer))
 }
 
 /// The installed sentence encoder, loaded once (a mapping: cheap); a model

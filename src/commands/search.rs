@@ -1,5 +1,6 @@
 //! `nrel-search QUERY` and `nrel-search search QUERY`.
 
+use std::cell::OnceCell;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -16,7 +17,7 @@ use nrel_search::semantic::Model;
 use nrel_search::translate::Translator;
 use nrel_search::{Error, Warning};
 
-use super::{found_or_not, open, warn_untrimmed};
+use super::{found_or_not, open_and, warn_untrimmed};
 use crate::cli::{Dirs, SearchArgs};
 use crate::messages::{note, warn, warn_all};
 
@@ -24,13 +25,21 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     let mut options = options(&args)?;
     // A document named by its path as hits print it (corpus included).
     options.doc = options.doc.map(|doc| in_corpus(&doc, &dirs.corpus));
-    let index = open(dirs, args.no_refresh)?;
     options.model = super::installed_model();
+    // Built once, from the first index opened (the dictionaries and the
+    // glossary do not depend on which commit answers).
+    let translator_once = OnceCell::new();
+    let (index, results) = open_and(dirs, args.no_refresh, |index| {
+        let mut options = options.clone();
+        if !args.translation.no_translate {
+            let made = translator_once
+                .get_or_init(|| Arc::new(translator(dirs, &args.translation.dict, index)));
+            options.translator = Some(Arc::clone(made));
+        }
+        search::search(index, &options)
+    })?;
     note_missing_vectors(&index, options.model.as_deref());
-    if !args.translation.no_translate {
-        options.translator = Some(Arc::new(translator(dirs, &args.translation.dict, &index)));
-    }
-    let results = search::search(&index, &options).map_err(cli_error)?;
+    let results = results.map_err(cli_error)?;
     warn_all(&results.warnings);
     if args.explain {
         for line in &results.explanation {

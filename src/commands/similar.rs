@@ -10,7 +10,7 @@ use nrel_search::index::Lineage;
 use nrel_search::output;
 use nrel_search::{search, PassageId};
 
-use super::{found_or_not, missing, open};
+use super::{found_or_not, missing, open_and};
 use crate::cli::{Dirs, SimilarArgs};
 use crate::messages::note;
 
@@ -18,20 +18,27 @@ pub fn run(dirs: &Dirs, args: SimilarArgs) -> Result<ExitCode> {
     if args.limit == 0 {
         bail!("invalid value for --limit: it must be at least 1");
     }
-    let index = open(dirs, false)?;
     let asked = PassageId::parse(&args.id);
-    let id = match index.resolve(&asked)? {
-        Lineage::Current(found) => found.0.id,
-        // A changed passage: its successor's neighbours.
-        Lineage::Succeeded(successor) if index.passage(&successor)?.is_some() => {
-            note(format_args!(
-                "passage {asked} no longer exists (its text changed); closest current passage: {successor}"
-            ));
-            successor
-        }
-        lineage => bail!(missing(&asked, &lineage)),
-    };
-    let results = search::similar(&index, &id, args.limit, args.lang, Some(args.per_doc))?;
+    // The passage resolved and its neighbours found while the freshness
+    // check runs (again after a refresh).
+    let (_, answer) = open_and(dirs, false, |index| -> Result<_> {
+        let (id, changed) = match index.resolve(&asked)? {
+            Lineage::Current(found) => (found.0.id, false),
+            // A changed passage: its successor's neighbours.
+            Lineage::Succeeded(successor) if index.passage(&successor)?.is_some() => {
+                (successor, true)
+            }
+            lineage => bail!(missing(&asked, &lineage)),
+        };
+        let results = search::similar(index, &id, args.limit, args.lang, Some(args.per_doc))?;
+        Ok((id, changed, results))
+    })?;
+    let (id, changed, results) = answer?;
+    if changed {
+        note(format_args!(
+            "passage {asked} no longer exists (its text changed); closest current passage: {id}"
+        ));
+    }
     let mut out = io::stdout().lock();
     if args.json {
         output::json::print_hits(&mut out, &results.hits)?;

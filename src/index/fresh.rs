@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use super::plan::plan;
-use super::quick::in_step;
+use super::quick::{in_step, Check};
 use super::store::RecordView;
 use super::update::{update, Progress, UpdateOptions, UpdateReport};
 use super::{Opened, SearchIndex};
@@ -87,6 +87,27 @@ pub fn open_fresh(
     model: Option<Arc<Model>>,
     progress: &dyn Progress,
 ) -> Result<Opening> {
+    let (opening, ()) = answer_fresh(corpus, dir, refresh, model, progress, |_| ())?;
+    Ok(opening)
+}
+
+/// Opens the index as [`open_fresh`] does and answers `ask` from it, with
+/// the same guarantee: the answer comes from an index in step with
+/// `corpus`, or the opening says why not.
+///
+/// The freshness check (a stat of every recorded file) runs on a second
+/// thread while `ask` answers from the index as it was opened, and this
+/// thread helps it once it has answered; in the usual case, nothing
+/// changed, the answer costs little more than the slower of the two. When the check finds a change and the index is refreshed,
+/// `ask` answers again from the refreshed index.
+pub fn answer_fresh<T>(
+    corpus: &Path,
+    dir: &Path,
+    refresh: bool,
+    model: Option<Arc<Model>>,
+    progress: &dyn Progress,
+    ask: impl Fn(&SearchIndex) -> T,
+) -> Result<(Opening, T)> {
     let defaults = UpdateOptions {
         model,
         ..UpdateOptions::default()
@@ -109,20 +130,58 @@ pub fn open_fresh(
                 message,
             };
             let (index, mut report) = update(corpus, dir, &defaults, &announcing)?;
-            return Ok(Opening {
+            let answer = ask(&index);
+            let opening = Opening {
                 index,
                 warnings: all_warnings(&mut report),
                 freshness: Freshness::Built { why, report },
-            });
+            };
+            return Ok((opening, answer));
         }
     };
-    if known_in_step(&index, corpus).is_some() {
-        return Ok(Opening {
+    let (known, answer) = match index.record() {
+        Some(_) if is_vouched_for(&index, corpus) => (true, ask(&index)),
+        Some(record) => {
+            let check = Check::new(corpus, record);
+            std::thread::scope(|scope| {
+                let lead = scope.spawn(|| check.lead());
+                let answer = ask(&index);
+                // Answered: this thread helps to finish the check.
+                check.help();
+                // A check that failed proves nothing: the plan below decides.
+                (lead.join().is_ok() && check.in_step(), answer)
+            })
+        }
+        None => (false, ask(&index)),
+    };
+    if known {
+        let opening = Opening {
             index,
             freshness: Freshness::UpToDate,
             warnings: Vec::new(),
-        });
+        };
+        return Ok((opening, answer));
     }
+    let opening = not_known_in_step(corpus, dir, index, refresh, defaults, progress)?;
+    let answer = match opening.freshness {
+        // The answer came from a commit the refresh replaced.
+        Freshness::Refreshed(_) => ask(&opening.index),
+        _ => answer,
+    };
+    Ok((opening, answer))
+}
+
+/// The opening of an index that the quick check could not vouch for: it is
+/// refreshed if asked to and possible, else planned against the corpus to
+/// say what is stale.
+fn not_known_in_step(
+    corpus: &Path,
+    dir: &Path,
+    index: SearchIndex,
+    refresh: bool,
+    defaults: UpdateOptions,
+    progress: &dyn Progress,
+) -> Result<Opening> {
     if refresh && !index.is_read_only() {
         // The update plans under the index lock, since another process may
         // have brought the index up to date meanwhile: one walk, not two.

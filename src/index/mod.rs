@@ -42,7 +42,7 @@ use crate::error::{one_line, Error, Result};
 use crate::passage::{Passage, PassageId};
 use crate::semantic::vectors::Quantised;
 
-pub use fresh::{open_fresh, status, Build, Freshness, Opening, Status};
+pub use fresh::{answer_fresh, open_fresh, status, Build, Freshness, Opening, Status};
 pub use lineage::Lineage;
 pub use plan::{plan, Plan};
 pub use record::{FileRecord, Record, FORMAT_VERSION};
