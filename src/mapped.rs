@@ -29,6 +29,21 @@ impl Bytes {
     }
 }
 
+/// Writes `bytes` as the whole of `path`: under a temporary name in the
+/// same directory (made if missing), then renamed over it, so that a
+/// reader sees the old file or the new one, never a part.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".tmp-{}-{name}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 impl std::ops::Deref for Bytes {
     type Target = [u8];
 

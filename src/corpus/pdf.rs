@@ -47,18 +47,9 @@ pub fn read(path: &Path, hash: &str, cache: Option<&Path>) -> Result<(PdfText, b
     let pdf = extract(path)?;
     if let Some(file) = &cached {
         // A cache that cannot be written only costs a later extraction.
-        let _ = write_atomically(file, &serde_json::to_vec(&pdf).expect("serialises"));
+        let _ = crate::mapped::write_whole(file, &serde_json::to_vec(&pdf).expect("serialises"));
     }
     Ok((pdf, true))
-}
-
-fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = file.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".tmp-{}-{name}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, file)
 }
 
 /// Extracts a PDF's text, page labels and metadata.

@@ -25,6 +25,7 @@ mod read_only;
 pub mod record;
 mod salvage;
 pub mod schema;
+pub mod signs;
 pub mod store;
 mod update;
 pub mod vouch;
@@ -408,6 +409,7 @@ pub(crate) fn check_not_foreign(dir: &Path) -> Result<()> {
             || name == vouch::PROBES
             || name == ".gitignore"
             || name == "extracted"
+            || name == signs::DIR
             || (name.starts_with(".tantivy-") && name.ends_with(".lock"));
         if !ours {
             return Err(foreign());

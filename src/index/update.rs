@@ -304,6 +304,9 @@ pub fn update(
     };
     report.vectors = vectors_model.clone();
     index.committed(view, vectors_model)?;
+    if needs_commit {
+        super::signs::refresh(dir, &index.searcher());
+    }
     if large {
         collect_replaced(dir);
     }

@@ -442,7 +442,7 @@ fn semantic_hits(
     per_lang: usize,
 ) -> Result<[Vec<Scored>; 2]> {
     let vector = model.encoder()?.encode(words);
-    let near = nearest::nearest(searcher, scope, &vector, per_lang)?;
+    let near = nearest::nearest(index, searcher, scope, &vector, per_lang)?;
     let mut out: [Vec<Scored>; 2] = [Vec::new(), Vec::new()];
     for (list, hits) in out.iter_mut().zip(near) {
         for hit in hits {
@@ -494,7 +494,7 @@ pub fn similar(
     let per_lang = wanted
         .saturating_add(TIE_MARGIN)
         .max(rank::DIVERSITY_WINDOW);
-    let near = nearest::nearest(&searcher, &scope, &vector, per_lang)?;
+    let near = nearest::nearest(index, &searcher, &scope, &vector, per_lang)?;
     let mut best_other = None;
     let mut all: Vec<Ranked> = Vec::new();
     for hits in near {

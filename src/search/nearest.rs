@@ -1,11 +1,12 @@
 //! The passages nearest in meaning to a vector: every passage in scope
 //! (the filters, without deleted passages: a tantivy query decides) is
-//! compared by the Hamming distance of its sign bits, the nearest
-//! candidates of each language are reranked by their four-bit vectors, and
-//! the best of each language are kept, so that the other language's
-//! passages are never crowded out by the query's.
+//! compared by the Hamming distance of its sign bits (read from the
+//! segments' sign tables, [`crate::index::signs`]); the nearest candidates
+//! of each language over all segments are reranked by their four-bit
+//! vectors, and the best of each language are kept, so that the other
+//! language's passages are never crowded out by the query's.
 
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -13,12 +14,17 @@ use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::Result;
+use crate::index::signs::{self, SignTable};
+use crate::index::SearchIndex;
 use crate::lang::Lang;
-use crate::semantic::vectors::{dot_fine, hamming, Nearest, Quantised, FINE_WORDS, SIGN_WORDS};
+use crate::semantic::vectors::{
+    dot_fine, hamming_rows, Nearest, Quantised, FINE_WORDS, SIGN_WORDS,
+};
 
-/// Candidates per language and segment that the sign bits pick for
-/// reranking: the scan's recall, for the price of reading their vectors
-/// (`NREL_CANDIDATES` overrides it for experiments).
+/// Candidates per language that the sign bits pick for reranking: the
+/// scan's recall, for the price of reading their four-bit vectors, one
+/// page of the index each (`NREL_CANDIDATES` overrides it for
+/// experiments).
 const CANDIDATES: usize = 250;
 
 fn candidates() -> usize {
@@ -41,54 +47,106 @@ pub struct Near {
 }
 
 /// The `per_lang` passages of each language nearest to `vector` among those
-/// `scope` matches, nearest first, languages apart.
+/// `scope` matches in `index` (as `searcher` sees it), nearest first,
+/// languages apart.
 pub fn nearest(
+    index: &SearchIndex,
     searcher: &tantivy::Searcher,
     scope: &dyn Query,
     vector: &[f32],
     per_lang: usize,
 ) -> Result<[Vec<Near>; 2]> {
     let collector = NearestCollector {
-        query: Arc::new(QueryVector {
-            signs: Quantised::new(vector).signs,
-            vector: vector.to_vec(),
-        }),
-        per_lang,
+        signs: Quantised::new(vector).signs,
         candidates: candidates().max(per_lang),
+        index_dir: index.dir().to_path_buf(),
+        writable: !index.is_read_only(),
     };
-    Ok(searcher.search(scope, &collector)?)
+    let candidates = searcher.search(scope, &collector)?;
+    let mut fine: Vec<Option<Column<u64>>> = searcher
+        .segment_readers()
+        .iter()
+        .map(|reader| reader.fast_fields().u64("vec_fine").ok())
+        .collect();
+    let mut out: [Vec<Near>; 2] = [Vec::new(), Vec::new()];
+    for ((list, lang), found) in out
+        .iter_mut()
+        .zip([Lang::French, Lang::English])
+        .zip(candidates)
+    {
+        // In the order of the index, so that the pages they are on are
+        // read forward.
+        let mut addresses: Vec<DocAddress> = found.into_iter().map(|(_, a)| a).collect();
+        addresses.sort_unstable();
+        for address in addresses {
+            let Some(column) = fine
+                .get_mut(address.segment_ord as usize)
+                .and_then(Option::as_mut)
+            else {
+                continue;
+            };
+            let rows = column.index.value_row_ids(address.doc_id);
+            if rows.len() != FINE_WORDS {
+                continue;
+            }
+            let mut words = [0u64; FINE_WORDS];
+            column.values.get_range(u64::from(rows.start), &mut words);
+            list.push(Near {
+                cosine: dot_fine(&words, vector),
+                address,
+                lang,
+            });
+        }
+        list.sort_by(|a, b| {
+            b.cosine
+                .total_cmp(&a.cosine)
+                .then(a.address.segment_ord.cmp(&b.address.segment_ord))
+                .then(a.address.doc_id.cmp(&b.address.doc_id))
+        });
+        list.truncate(per_lang);
+    }
+    Ok(out)
 }
 
-/// The query's vector and its signs.
-struct QueryVector {
-    signs: [u32; SIGN_WORDS],
-    vector: Vec<f32>,
-}
+/// Candidates of one language: Hamming distance, passage.
+type Candidates = Vec<(u32, DocAddress)>;
 
+/// Picks the candidates of each language over all segments.
 struct NearestCollector {
-    query: Arc<QueryVector>,
-    per_lang: usize,
+    signs: [u32; SIGN_WORDS],
     candidates: usize,
+    /// Where the segments' sign tables are, and whether missing ones may
+    /// be left there.
+    index_dir: PathBuf,
+    writable: bool,
 }
 
 /// What a segment's scan keeps.
 pub struct NearestSegment {
-    query: Arc<QueryVector>,
-    per_lang: usize,
+    signs: [u32; SIGN_WORDS],
     segment: SegmentOrdinal,
-    signs: Option<Column<u64>>,
-    fine: Option<Column<u64>>,
-    lang: Option<Column<u64>>,
+    /// The segment's signs and languages; `None` when it has no vectors.
+    table: Option<SignTable>,
     candidates: [Nearest<DocId>; 2],
-    /// Whether every document of the segment has a vector and a language,
-    /// so that a run of documents reads its words in one call.
-    dense: bool,
-    block: Vec<u64>,
-    langs: Vec<u64>,
+    distances: Vec<u32>,
+}
+
+impl NearestSegment {
+    /// Scans documents `first..first + n`, all in scope.
+    fn scan(&mut self, first: DocId, n: usize) {
+        let Some(table) = &self.table else { return };
+        hamming_rows(&self.signs, table.rows(first, n), &mut self.distances);
+        let langs = table.langs(first, n);
+        for (i, (&distance, &lang)) in self.distances.iter().zip(langs).enumerate() {
+            if lang != signs::NO_VECTOR {
+                self.candidates[usize::from(lang == 1)].push(distance, first + i as DocId);
+            }
+        }
+    }
 }
 
 impl Collector for NearestCollector {
-    type Fruit = [Vec<Near>; 2];
+    type Fruit = [Candidates; 2];
     type Child = NearestSegment;
 
     fn for_segment(
@@ -96,30 +154,14 @@ impl Collector for NearestCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<NearestSegment> {
-        let fast = reader.fast_fields();
-        // A segment without vectors (an index being given them) has none
-        // of these columns.
-        let column = |name: &str| fast.u64(name).ok();
-        let signs = column("vec_signs");
-        let lang = column("lang_id");
-        let max_doc = u64::from(reader.max_doc());
-        let dense = signs
-            .as_ref()
-            .is_some_and(|c| u64::from(c.values.num_vals()) == SIGN_WORDS as u64 * max_doc)
-            && lang
-                .as_ref()
-                .is_some_and(|c| c.get_cardinality() == tantivy::columnar::Cardinality::Full);
+        // A segment without vectors (an index being given them) has no
+        // table.
         Ok(NearestSegment {
-            query: Arc::clone(&self.query),
-            per_lang: self.per_lang,
+            signs: self.signs,
             segment,
-            signs,
-            fine: column("vec_fine"),
-            lang,
+            table: signs::load(&self.index_dir, self.writable, reader),
             candidates: [Nearest::new(self.candidates), Nearest::new(self.candidates)],
-            dense,
-            block: Vec::new(),
-            langs: Vec::new(),
+            distances: Vec::new(),
         })
     }
 
@@ -127,99 +169,51 @@ impl Collector for NearestCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<[Vec<Near>; 2]>) -> tantivy::Result<[Vec<Near>; 2]> {
-        let mut out: [Vec<Near>; 2] = [Vec::new(), Vec::new()];
+    fn merge_fruits(&self, fruits: Vec<[Candidates; 2]>) -> tantivy::Result<[Candidates; 2]> {
+        let mut out: [Candidates; 2] = [Vec::new(), Vec::new()];
         for fruit in fruits {
             for (all, part) in out.iter_mut().zip(fruit) {
                 all.extend(part);
             }
         }
         for list in &mut out {
-            list.sort_by(|a, b| {
-                b.cosine
-                    .total_cmp(&a.cosine)
-                    .then(a.address.segment_ord.cmp(&b.address.segment_ord))
-                    .then(a.address.doc_id.cmp(&b.address.doc_id))
-            });
-            list.truncate(self.per_lang);
+            list.sort_unstable();
+            list.truncate(self.candidates);
         }
         Ok(out)
     }
 }
 
 impl SegmentCollector for NearestSegment {
-    type Fruit = [Vec<Near>; 2];
+    type Fruit = [Candidates; 2];
 
     fn collect_block(&mut self, docs: &[DocId]) {
         let (Some(&first), Some(&last)) = (docs.first(), docs.last()) else {
             return;
         };
-        let consecutive = (last - first) as usize + 1 == docs.len();
-        let (Some(signs), Some(lang)) = (&self.signs, &self.lang) else {
-            return;
-        };
-        if !(self.dense && consecutive) {
+        let span = (last - first) as usize + 1;
+        if span == docs.len() {
+            // A run of documents (every passage in scope, as a rule).
+            self.scan(first, span);
+        } else {
             for &doc in docs {
-                self.collect(doc, 0.0);
+                self.scan(doc, 1);
             }
-            return;
-        }
-        // A run of documents: their words and languages in two calls.
-        self.block.resize(docs.len() * SIGN_WORDS, 0);
-        signs
-            .values
-            .get_range(u64::from(first) * SIGN_WORDS as u64, &mut self.block);
-        self.langs.resize(docs.len(), 0);
-        lang.values.get_range(u64::from(first), &mut self.langs);
-        for (i, words) in self.block.chunks_exact(SIGN_WORDS).enumerate() {
-            let distance = hamming(&self.query.signs, words);
-            let which = usize::from(self.langs[i] == 1);
-            self.candidates[which].push(distance, first + i as DocId);
         }
     }
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let (Some(signs), Some(lang)) = (&self.signs, &self.lang) else {
-            return;
-        };
-        let rows = signs.index.value_row_ids(doc);
-        if rows.len() != SIGN_WORDS {
-            return;
-        }
-        let mut words = [0u64; SIGN_WORDS];
-        signs.values.get_range(u64::from(rows.start), &mut words);
-        let distance = hamming(&self.query.signs, &words);
-        let which = usize::from(lang.first(doc) == Some(1));
-        self.candidates[which].push(distance, doc);
+        self.scan(doc, 1);
     }
 
-    fn harvest(mut self) -> [Vec<Near>; 2] {
-        let mut out: [Vec<Near>; 2] = [Vec::new(), Vec::new()];
-        let Some(fine) = self.fine.take() else {
-            return out;
-        };
-        for (which, nearest) in self.candidates.into_iter().enumerate() {
-            let lang = if which == 1 {
-                Lang::English
-            } else {
-                Lang::French
-            };
-            for (_, doc) in nearest.into_sorted() {
-                let rows = fine.index.value_row_ids(doc);
-                if rows.len() != FINE_WORDS {
-                    continue;
-                }
-                let mut words = [0u64; FINE_WORDS];
-                fine.values.get_range(u64::from(rows.start), &mut words);
-                out[which].push(Near {
-                    cosine: dot_fine(&words, &self.query.vector),
-                    address: DocAddress::new(self.segment, doc),
-                    lang,
-                });
-            }
-            out[which].sort_by(|a, b| b.cosine.total_cmp(&a.cosine));
-            out[which].truncate(self.per_lang);
-        }
-        out
+    fn harvest(self) -> [Candidates; 2] {
+        let segment = self.segment;
+        self.candidates.map(|nearest| {
+            nearest
+                .into_sorted()
+                .into_iter()
+                .map(|(distance, doc)| (distance, DocAddress::new(segment, doc)))
+                .collect()
+        })
     }
 }

@@ -72,13 +72,50 @@ impl Quantised {
     }
 }
 
-/// Hamming distance between sign words, given as they are held (32-bit
-/// words, or the index's u64 values that hold them).
-pub fn hamming<W: Copy + Into<u64>>(a: &[u32; SIGN_WORDS], b: &[W]) -> u32 {
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| (u64::from(x) ^ y.into()).count_ones())
-        .sum()
+/// The Hamming distance between two vectors' sign bits.
+pub fn hamming(a: &[u32; SIGN_WORDS], b: &[u32; SIGN_WORDS]) -> u32 {
+    a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
+}
+
+/// The Hamming distances between `query` and rows of sign bits laid out
+/// as little-endian 32-bit words, [`SIGN_WORDS`] of them a row; one
+/// distance a row, in `out` (cleared first).
+pub fn hamming_rows(query: &[u32; SIGN_WORDS], rows: &[u8], out: &mut Vec<u32>) {
+    let mut q = [0u64; SIGN_WORDS / 2];
+    for (i, pair) in query.chunks_exact(2).enumerate() {
+        q[i] = u64::from(pair[0]) | u64::from(pair[1]) << 32;
+    }
+    out.clear();
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the processor has the instruction, as just checked.
+        unsafe { hamming_rows_popcnt(&q, rows, out) };
+        return;
+    }
+    hamming_rows_with(&q, rows, out);
+}
+
+/// [`hamming_rows`] compiled with the processor's population count.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+unsafe fn hamming_rows_popcnt(q: &[u64; SIGN_WORDS / 2], rows: &[u8], out: &mut Vec<u32>) {
+    hamming_rows_with(q, rows, out);
+}
+
+/// Plain loops, so that all of it is compiled into the caller (and with
+/// its target features).
+#[inline(always)]
+fn hamming_rows_with(q: &[u64; SIGN_WORDS / 2], rows: &[u8], out: &mut Vec<u32>) {
+    out.reserve(rows.len() / (SIGN_WORDS * 4));
+    for row in rows.chunks_exact(SIGN_WORDS * 4) {
+        let mut distance = 0;
+        for (k, &q) in q.iter().enumerate() {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&row[8 * k..8 * k + 8]);
+            distance += (u64::from_le_bytes(word) ^ q).count_ones();
+        }
+        out.push(distance);
+    }
 }
 
 /// The approximate dot product of a vector's four-bit words (its scale's
@@ -183,16 +220,35 @@ mod tests {
         assert_eq!(Quantised::from_words(&[0; 3], &[0; FINE_WORDS]), None);
     }
 
+    /// Rows of sign bits as a sign table lays them out.
+    fn rows(signs: &[[u32; SIGN_WORDS]]) -> Vec<u8> {
+        signs
+            .iter()
+            .flat_map(|row| row.iter().flat_map(|w| w.to_le_bytes()))
+            .collect()
+    }
+
     #[test]
     fn signs_and_distances() {
         let v = unit(7);
         let q = Quantised::new(&v);
-        assert_eq!(hamming(&q.signs, &q.signs), 0);
         let negated: Vec<f32> = v.iter().map(|x| -x).collect();
-        assert_eq!(
-            hamming(&q.signs, &Quantised::new(&negated).signs),
-            DIM as u32
-        );
+        let mut one_bit = q.signs;
+        one_bit[SIGN_WORDS - 1] ^= 1 << 31;
+        let table = rows(&[q.signs, Quantised::new(&negated).signs, one_bit]);
+        let mut out = vec![99];
+        hamming_rows(&q.signs, &table, &mut out);
+        assert_eq!(out, vec![0, DIM as u32, 1]);
+        // Against an independent count, bit by bit.
+        let other = Quantised::new(&unit(8)).signs;
+        let expected: u32 = (0..DIM)
+            .map(|i| {
+                u32::from((q.signs[i / 32] >> (i % 32)) & 1 != (other[i / 32] >> (i % 32)) & 1)
+            })
+            .sum();
+        hamming_rows(&q.signs, &rows(&[other]), &mut out);
+        assert_eq!(out, vec![expected]);
+        assert_eq!(hamming(&q.signs, &other), expected);
     }
 
     #[test]

@@ -159,9 +159,7 @@ impl Lexicon {
     /// removes the tables of other dictionaries or versions. Failing to
     /// cache only costs time.
     fn save(&self, path: &Path, dir: &Path) {
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if fs::write(&tmp, &self.text[..]).is_err() || fs::rename(&tmp, path).is_err() {
-            let _ = fs::remove_file(&tmp);
+        if crate::mapped::write_whole(path, &self.text[..]).is_err() {
             return;
         }
         if let Ok(read) = fs::read_dir(dir) {

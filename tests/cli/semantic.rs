@@ -3,6 +3,7 @@
 //! need the model (`nrel-search model import`); they are skipped without
 //! it unless `NREL_REQUIRE_MODEL=1`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::Value;
@@ -198,6 +199,72 @@ fn similar_passages_come_in_both_languages() {
     let unknown = env.run(&["similar", "nope:000000"]);
     assert_eq!(unknown.code, 2);
     assert_eq!(unknown.stderr.lines().count(), 1, "{}", unknown.stderr);
+}
+
+/// The index's segments (their ids as tantivy names their files) and the
+/// sign tables in `signs/`, with their sizes.
+fn segments_and_tables(env: &Env) -> (BTreeSet<String>, BTreeMap<String, u64>) {
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.index().join("meta.json")).unwrap())
+            .unwrap();
+    let segments = meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["segment_id"].as_str().unwrap().replace('-', ""))
+        .collect();
+    let tables = std::fs::read_dir(env.index().join("signs"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (
+                name.trim_end_matches(".bin").to_owned(),
+                e.metadata().unwrap().len(),
+            )
+        })
+        .collect();
+    (segments, tables)
+}
+
+#[test]
+fn sign_tables_follow_the_segments_and_are_made_again_when_damaged() {
+    let Some(env) = seed_with_model() else { return };
+    assert_eq!(env.run(&["index"]).code, 0);
+    let (segments, tables) = segments_and_tables(&env);
+    assert!(!segments.is_empty());
+    assert_eq!(tables.keys().cloned().collect::<BTreeSet<_>>(), segments);
+    let query = ["--mode", "semantic", "-n", "6", "sanctions against Russia"];
+    let ids = |hits: Vec<Value>| -> Vec<String> {
+        hits.iter()
+            .map(|h| h["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = ids(env.hits(&query));
+    assert_eq!(before.len(), 6);
+
+    // Tables cut short (a crash while one was written): the search makes
+    // them again from the index and answers the same.
+    for name in tables.keys() {
+        let path = env.index().join("signs").join(format!("{name}.bin"));
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    }
+    assert_eq!(ids(env.hits(&query)), before);
+    assert_eq!(segments_and_tables(&env).1, tables);
+
+    // Tables removed: the same again.
+    std::fs::remove_dir_all(env.index().join("signs")).unwrap();
+    assert_eq!(ids(env.hits(&query)), before);
+    assert_eq!(segments_and_tables(&env).1, tables);
+
+    // A rebuild replaces every segment: the tables follow, none is left
+    // behind, and the answer stays.
+    assert_eq!(env.run(&["index", "--full"]).code, 0);
+    let (rebuilt, now) = segments_and_tables(&env);
+    assert!(rebuilt.is_disjoint(&segments));
+    assert_eq!(now.keys().cloned().collect::<BTreeSet<_>>(), rebuilt);
+    assert_eq!(ids(env.hits(&query)), before);
 }
 
 #[test]
