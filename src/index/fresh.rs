@@ -162,18 +162,21 @@ pub fn answer_fresh<T>(
         };
         return Ok((opening, answer));
     }
-    let opening = not_known_in_step(corpus, dir, index, refresh, defaults, progress)?;
-    let answer = match opening.freshness {
-        // The answer came from a commit the refresh replaced.
-        Freshness::Refreshed(_) => ask(&opening.index),
-        _ => answer,
+    let (opening, reopened) = not_known_in_step(corpus, dir, index, refresh, defaults, progress)?;
+    // An update reopened the index: the answer came from a commit that this
+    // process or another one has since replaced.
+    let answer = if reopened {
+        ask(&opening.index)
+    } else {
+        answer
     };
     Ok((opening, answer))
 }
 
 /// The opening of an index that the quick check could not vouch for: it is
 /// refreshed if asked to and possible, else planned against the corpus to
-/// say what is stale.
+/// say what is stale; and whether an update reopened it (at a newer commit
+/// whenever this process or another one changed it meanwhile).
 fn not_known_in_step(
     corpus: &Path,
     dir: &Path,
@@ -181,7 +184,7 @@ fn not_known_in_step(
     refresh: bool,
     defaults: UpdateOptions,
     progress: &dyn Progress,
-) -> Result<Opening> {
+) -> Result<(Opening, bool)> {
     if refresh && !index.is_read_only() {
         // The update plans under the index lock, since another process may
         // have brought the index up to date meanwhile: one walk, not two.
@@ -192,20 +195,23 @@ fn not_known_in_step(
         };
         match update(corpus, dir, &options, progress) {
             Ok((fresh, mut report)) if report.changed_anything() => {
-                return Ok(Opening {
+                let opening = Opening {
                     index: fresh,
                     warnings: all_warnings(&mut report),
                     freshness: Freshness::Refreshed(report),
-                })
+                };
+                return Ok((opening, true));
             }
             // Parts of the corpus that could not be read are reported by
-            // `index` and `status`, not by every search.
+            // `index` and `status`, not by every search. Another process
+            // (a running `watch`) may have brought the index in step.
             Ok((fresh, report)) => {
-                return Ok(Opening {
+                let opening = Opening {
                     index: fresh,
                     warnings: report.warnings,
                     freshness: Freshness::UpToDate,
-                })
+                };
+                return Ok((opening, true));
             }
             // Busy: whether what it answers from is stale is for the plan
             // below to say.
@@ -217,11 +223,12 @@ fn not_known_in_step(
     let mut warnings = Vec::new();
     let plan = plan(corpus, record, &mut warnings)?;
     if plan.is_empty() {
-        return Ok(Opening {
+        let opening = Opening {
             index,
             freshness: Freshness::UpToDate,
             warnings,
-        });
+        };
+        return Ok((opening, false));
     }
     if index.is_read_only() {
         warnings.push(Warning::general(format!(
@@ -234,11 +241,12 @@ fn not_known_in_step(
     } else {
         Freshness::Stale(plan.summary())
     };
-    Ok(Opening {
+    let opening = Opening {
         index,
         freshness,
         warnings,
-    })
+    };
+    Ok((opening, false))
 }
 
 /// Whether the commit `index` was opened at is known to be in step with
