@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::{is_source, mtime_ns, walk, SourceFile, Walk};
 use crate::error::{Result, Warning};
 
@@ -51,6 +53,7 @@ fn rewalk_known(
         by_dir.entry(dir).or_default().push(rel);
     }
     let mut out = Walk::default();
+    let mut unchanged_dirs: Vec<&str> = Vec::new();
     let abs = |rel: &str| {
         if rel.is_empty() {
             corpus.to_path_buf()
@@ -75,11 +78,7 @@ fn rewalk_known(
         let now = mtime_ns(&meta);
         if now == mtime && (known.trusted)(mtime) {
             out.dirs.insert(dir.clone(), now);
-            for rel in by_dir.get(dir.as_str()).into_iter().flatten() {
-                if let Some(file) = source_file(corpus, rel, warnings) {
-                    out.files.push(file);
-                }
-            }
+            unchanged_dirs.extend(by_dir.get(dir.as_str()).into_iter().flatten());
             continue;
         }
         let path = abs(dir);
@@ -146,6 +145,19 @@ fn rewalk_known(
                 }
             }
         }
+    }
+    // The known files of unchanged directories: statted in parallel (the
+    // kernel serves distinct files at once), said in their order.
+    let statted: Vec<(Option<SourceFile>, Vec<Warning>)> = unchanged_dirs
+        .par_iter()
+        .map(|rel| {
+            let mut said = Vec::new();
+            (source_file(corpus, rel, &mut said), said)
+        })
+        .collect();
+    for (file, mut said) in statted {
+        out.files.extend(file);
+        warnings.append(&mut said);
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.files.dedup_by(|a, b| a.rel == b.rel);

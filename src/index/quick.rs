@@ -272,10 +272,15 @@ mod tests {
         let then = SystemTime::now() - Duration::from_secs(3600);
         for name in &names {
             std::fs::write(root.join(name), "texte").unwrap();
-            let f = std::fs::OpenOptions::new().write(true).open(root.join(name));
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(root.join(name));
             f.unwrap().set_modified(then).unwrap();
         }
-        std::fs::File::open(root).unwrap().set_modified(then).unwrap();
+        std::fs::File::open(root)
+            .unwrap()
+            .set_modified(then)
+            .unwrap();
         let record = record_of(root);
         assert!(check(root, &record));
         let view = RecordView::from_record(&record);

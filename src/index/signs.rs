@@ -126,6 +126,9 @@ fn make(segment: &SegmentReader) -> Option<Vec<u8>> {
     let fast = segment.fast_fields();
     let signs: Column<u64> = fast.u64("vec_signs").ok()?;
     let langs: Column<u64> = fast.u64("lang_id").ok()?;
+    if signs.values.num_vals() == 0 {
+        return None;
+    }
     let docs = segment.max_doc() as usize;
     let mut bytes = vec![0u8; HEADER + docs * (ROW + 1)];
     bytes[..8].copy_from_slice(MAGIC);
