@@ -32,6 +32,10 @@ bin=$root/target/release/nrel-search
 
 . bench/corpus.sh
 library_corpus "$scratch" >&2
+# Words only: passage vectors (bench/semantic.sh) would be made by every
+# build here if a sentence encoder were installed.
+export NREL_MODEL_DIR=$scratch/no-model
+mkdir -p "$NREL_MODEL_DIR"
 
 results=$scratch/library-results
 rm -rf "$results"
