@@ -7,9 +7,10 @@
 //! stale. `index` writes the tables of new segments after each update and
 //! removes those of segments that are gone; a search that finds a table
 //! missing (an index built by an earlier version, a merge since) makes it
-//! in memory and, where it may write, leaves it for the next search. A
-//! table that is not whole (a crash while it was written, before its
-//! rename) is made again.
+//! in memory and, where it may write, leaves it for the next search (an
+//! index it may not write in makes its tables at every search). A table
+//! whose size or header does not match its segment (written without
+//! reaching the disk before the machine stopped) is made again.
 //!
 //! Layout: a header of [`HEADER`] bytes (magic, the number of documents),
 //! then each document's sign words ([`ROW`] bytes, little-endian 32-bit
@@ -102,7 +103,22 @@ pub fn refresh(index_dir: &Path, searcher: &Searcher) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if !live.contains(&path) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // Tables of gone segments; temporary files of writers that died
+        // (not those another process may be writing now).
+        let old = || {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 3600))
+        };
+        let stale = if name.starts_with(".tmp-") {
+            old()
+        } else {
+            name.ends_with(".bin") && !live.contains(&path)
+        };
+        if stale {
             let _ = fs::remove_file(&path);
         }
     }
@@ -134,6 +150,20 @@ fn make(segment: &SegmentReader) -> Option<Vec<u8>> {
     bytes[..8].copy_from_slice(MAGIC);
     bytes[8..16].copy_from_slice(&(docs as u64).to_le_bytes());
     let (rows, lang_bytes) = bytes[HEADER..].split_at_mut(docs * ROW);
+    let dense = u64::from(signs.values.num_vals()) == (SIGN_WORDS * docs) as u64
+        && langs.get_cardinality() == tantivy::columnar::Cardinality::Full;
+    if dense {
+        // Every document has a vector (the rule): all words in one read.
+        let mut words = vec![0u64; SIGN_WORDS * docs];
+        signs.values.get_range(0, &mut words);
+        for (out, &word) in rows.chunks_exact_mut(4).zip(&words) {
+            out.copy_from_slice(&(word as u32).to_le_bytes());
+        }
+        for (doc, out) in lang_bytes.iter_mut().enumerate() {
+            *out = u8::from(langs.first(doc as DocId) == Some(1));
+        }
+        return Some(bytes);
+    }
     let mut any = false;
     let mut words = [0u64; SIGN_WORDS];
     for doc in 0..docs as DocId {
@@ -152,4 +182,126 @@ fn make(segment: &SegmentReader) -> Option<Vec<u8>> {
         any = true;
     }
     any.then_some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::schema::{Schema, FAST};
+    use tantivy::{doc, Index, TantivyDocument};
+
+    use super::*;
+
+    /// An index of five documents whose sign words are known (the third
+    /// without a vector if `gap`); languages alternate.
+    fn index(gap: bool) -> (Index, Vec<Option<[u32; SIGN_WORDS]>>) {
+        let mut schema = Schema::builder();
+        let signs = schema.add_u64_field("vec_signs", FAST);
+        let lang = schema.add_u64_field("lang_id", FAST);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut expected = Vec::new();
+        for d in 0..5u32 {
+            let mut document: TantivyDocument = doc!(lang => u64::from(d % 2));
+            let words = (!gap || d != 2).then(|| {
+                std::array::from_fn(|w| (d + 1).wrapping_mul(0x9E37_79B9) ^ (w as u32) << 27)
+            });
+            for &word in words.iter().flatten() {
+                document.add_u64(signs, u64::from(word));
+            }
+            writer.add_document(document).unwrap();
+            expected.push(words);
+        }
+        writer.commit().unwrap();
+        (index, expected)
+    }
+
+    fn check(table: &SignTable, expected: &[Option<[u32; SIGN_WORDS]>]) {
+        assert_eq!(table.docs(), expected.len());
+        for (d, words) in expected.iter().enumerate() {
+            let row = table.rows(d as DocId, 1);
+            let lang = table.langs(d as DocId, 1)[0];
+            match words {
+                Some(words) => {
+                    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+                    assert_eq!(row, &bytes[..], "document {d}");
+                    assert_eq!(lang, (d % 2) as u8);
+                }
+                None => {
+                    assert_eq!(row, &[0u8; ROW][..]);
+                    assert_eq!(lang, NO_VECTOR);
+                }
+            }
+        }
+        assert_eq!(table.rows(0, expected.len()).len(), expected.len() * ROW);
+    }
+
+    #[test]
+    fn a_table_holds_each_documents_signs_and_language_and_is_made_again_when_cut_short() {
+        for gap in [true, false] {
+            table_of(gap);
+        }
+    }
+
+    fn table_of(gap: bool) {
+        let (index, expected) = index(gap);
+        let searcher = index.reader().unwrap().searcher();
+        let segment = &searcher.segment_readers()[0];
+        let dir = tempfile::tempdir().unwrap();
+        let path = table_path(dir.path(), segment);
+
+        // Read-only: made in memory, nothing written.
+        check(&load(dir.path(), false, segment).unwrap(), &expected);
+        assert!(!path.exists());
+        // Writable: made and left for the next search, which maps it.
+        check(&load(dir.path(), true, segment).unwrap(), &expected);
+        let written = fs::read(&path).unwrap();
+        assert_eq!(written.len(), HEADER + expected.len() * (ROW + 1));
+        let mapped = load(dir.path(), false, segment).unwrap();
+        assert!(matches!(mapped.bytes, Bytes::Mapped(_)));
+        check(&mapped, &expected);
+        // Cut short, or another segment's: made again.
+        fs::write(&path, &written[..written.len() - 1]).unwrap();
+        check(&load(dir.path(), true, segment).unwrap(), &expected);
+        assert_eq!(fs::read(&path).unwrap(), written);
+        let mut other = written.clone();
+        other[8] += 1;
+        fs::write(&path, &other).unwrap();
+        check(&load(dir.path(), true, segment).unwrap(), &expected);
+        assert_eq!(fs::read(&path).unwrap(), written);
+    }
+
+    #[test]
+    fn refresh_keeps_the_tables_of_live_segments_only() {
+        let (index, _) = index(true);
+        let searcher = index.reader().unwrap().searcher();
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir
+            .path()
+            .join(DIR)
+            .join("0123456789abcdef0123456789abcdef.bin");
+        fs::create_dir_all(gone.parent().unwrap()).unwrap();
+        fs::write(&gone, b"old").unwrap();
+        refresh(dir.path(), &searcher);
+        assert!(!gone.exists());
+        assert!(table_path(dir.path(), &searcher.segment_readers()[0]).exists());
+    }
+
+    #[test]
+    fn a_segment_without_vectors_has_no_table() {
+        let mut schema = Schema::builder();
+        schema.add_u64_field("vec_signs", FAST);
+        let lang = schema.add_u64_field("lang_id", FAST);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.add_document(doc!(lang => 0u64)).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let dir = tempfile::tempdir().unwrap();
+        assert!(load(dir.path(), true, &searcher.segment_readers()[0]).is_none());
+        refresh(dir.path(), &searcher);
+        assert!(
+            !dir.path().join(DIR).exists()
+                || fs::read_dir(dir.path().join(DIR)).unwrap().next().is_none()
+        );
+    }
 }

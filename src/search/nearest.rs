@@ -129,12 +129,21 @@ pub struct NearestSegment {
     table: Option<SignTable>,
     candidates: [Nearest<DocId>; 2],
     distances: Vec<u32>,
+    /// Documents given one at a time (a segment with deletions), held as
+    /// a run of consecutive ones to scan at once: first, length.
+    run: (DocId, usize),
 }
+
+/// Longest run of documents held before it is scanned.
+const RUN: usize = 4096;
 
 impl NearestSegment {
     /// Scans documents `first..first + n`, all in scope.
     fn scan(&mut self, first: DocId, n: usize) {
         let Some(table) = &self.table else { return };
+        if n == 0 {
+            return;
+        }
         hamming_rows(&self.signs, table.rows(first, n), &mut self.distances);
         let langs = table.langs(first, n);
         for (i, (&distance, &lang)) in self.distances.iter().zip(langs).enumerate() {
@@ -162,6 +171,7 @@ impl Collector for NearestCollector {
             table: signs::load(&self.index_dir, self.writable, reader),
             candidates: [Nearest::new(self.candidates), Nearest::new(self.candidates)],
             distances: Vec::new(),
+            run: (0, 0),
         })
     }
 
@@ -193,20 +203,31 @@ impl SegmentCollector for NearestSegment {
         };
         let span = (last - first) as usize + 1;
         if span == docs.len() {
-            // A run of documents (every passage in scope, as a rule).
+            // A run of documents (every passage in scope, as a rule), after
+            // those held before it.
+            let (held, n) = std::mem::take(&mut self.run);
+            self.scan(held, n);
             self.scan(first, span);
         } else {
             for &doc in docs {
-                self.scan(doc, 1);
+                self.collect(doc, 0.0);
             }
         }
     }
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.scan(doc, 1);
+        let (first, n) = self.run;
+        if n > 0 && doc == first + n as DocId && n < RUN {
+            self.run.1 += 1;
+        } else {
+            self.scan(first, n);
+            self.run = (doc, 1);
+        }
     }
 
-    fn harvest(self) -> [Candidates; 2] {
+    fn harvest(mut self) -> [Candidates; 2] {
+        let (first, n) = self.run;
+        self.scan(first, n);
         let segment = self.segment;
         self.candidates.map(|nearest| {
             nearest

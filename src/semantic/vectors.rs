@@ -15,6 +15,8 @@ use super::encoder::DIM;
 
 /// Words of the sign bits.
 pub const SIGN_WORDS: usize = DIM / 32;
+// Distances are counted over pairs of words.
+const _: () = assert!(SIGN_WORDS.is_multiple_of(2));
 /// Words of the four-bit values, after the scale's word.
 pub const FINE_WORDS: usize = 1 + DIM / 8;
 /// Largest magnitude of a four-bit value.
@@ -147,7 +149,8 @@ impl<T: Ord> Nearest<T> {
     pub fn new(k: usize) -> Self {
         Nearest {
             k,
-            heap: BinaryHeap::with_capacity(k + 1),
+            // Room for what is usually kept (`k` can be a user's `-n`).
+            heap: BinaryHeap::with_capacity(k.min(4096) + 1),
             seq: 0,
         }
     }
