@@ -147,7 +147,8 @@ fn rewalk_known(
         }
     }
     // The known files of unchanged directories: statted in parallel (the
-    // kernel serves distinct files at once), said in their order.
+    // kernel serves distinct files at once), their warnings kept in order
+    // (after those of the directories read again).
     let statted: Vec<(Option<SourceFile>, Vec<Warning>)> = unchanged_dirs
         .par_iter()
         .map(|rel| {

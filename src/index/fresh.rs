@@ -98,8 +98,9 @@ pub fn open_fresh(
 /// The freshness check (a stat of every recorded file) runs on a second
 /// thread while `ask` answers from the index as it was opened, and this
 /// thread helps it once it has answered; in the usual case, nothing
-/// changed, the answer costs little more than the slower of the two. When the check finds a change and the index is refreshed,
-/// `ask` answers again from the refreshed index.
+/// changed, the answer costs little more than the slower of the two. When
+/// an update reopens the index (it refreshed it, or found that another
+/// process had), `ask` answers again from it.
 pub fn answer_fresh<T>(
     corpus: &Path,
     dir: &Path,
@@ -139,20 +140,26 @@ pub fn answer_fresh<T>(
             return Ok((opening, answer));
         }
     };
+    // The answer from the index as opened, unless it is certain to be
+    // dropped (the check doubts before it begins).
     let (known, answer) = match index.record() {
-        Some(_) if is_vouched_for(&index, corpus) => (true, ask(&index)),
+        Some(_) if is_vouched_for(&index, corpus) => (true, Some(ask(&index))),
         Some(record) => {
             let check = Check::new(corpus, record);
-            std::thread::scope(|scope| {
-                let lead = scope.spawn(|| check.lead());
-                let answer = ask(&index);
-                // Answered: this thread helps to finish the check.
-                check.help();
-                // A check that failed proves nothing: the plan below decides.
-                (lead.join().is_ok() && check.in_step(), answer)
-            })
+            if check.in_step() {
+                std::thread::scope(|scope| {
+                    let lead = scope.spawn(|| check.lead());
+                    let answer = ask(&index);
+                    // Answered: this thread helps to finish the check.
+                    check.help();
+                    // A check that failed proves nothing: the plan decides.
+                    (lead.join().is_ok() && check.in_step(), Some(answer))
+                })
+            } else {
+                (false, None)
+            }
         }
-        None => (false, ask(&index)),
+        None => (false, None),
     };
     if known {
         let opening = Opening {
@@ -160,15 +167,15 @@ pub fn answer_fresh<T>(
             freshness: Freshness::UpToDate,
             warnings: Vec::new(),
         };
+        let answer = answer.unwrap_or_else(|| ask(&opening.index));
         return Ok((opening, answer));
     }
     let (opening, reopened) = not_known_in_step(corpus, dir, index, refresh, defaults, progress)?;
     // An update reopened the index: the answer came from a commit that this
     // process or another one has since replaced.
-    let answer = if reopened {
-        ask(&opening.index)
-    } else {
-        answer
+    let answer = match answer {
+        Some(answer) if !reopened => answer,
+        _ => ask(&opening.index),
     };
     Ok((opening, answer))
 }

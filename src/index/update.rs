@@ -378,7 +378,11 @@ fn remove_uncommitted_files(dir: &Path, committed: u64) -> Result<()> {
             .and_then(|(_, opstamp)| opstamp.parse::<u64>().ok())
             .is_some_and(|opstamp| opstamp > committed);
         if (name.starts_with(".tmp") || uncommitted_deletes) && entry.path().is_file() {
-            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            match std::fs::remove_file(entry.path()) {
+                // Renamed into place meanwhile (a search's cache file).
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                removed => removed.map_err(|e| Error::io(entry.path(), e))?,
+            }
         }
     }
     Ok(())

@@ -114,7 +114,7 @@ impl TermStats for IndexStats<'_> {
             return Vec::new();
         };
         let from = first.to_string();
-        let until = char::from_u32(u32::from(first) + 1).map(String::from);
+        let until = (first..).nth(1).map(String::from);
         for segment in self.searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(field) else {
                 continue;
