@@ -209,7 +209,7 @@ pub fn update(
             return Ok((index, report));
         }
     }
-    let recorded = match index.record().map(RecordView::to_record).transpose() {
+    let mut recorded = match index.record().map(RecordView::to_record).transpose() {
         Ok(recorded) => recorded,
         // A damaged record: what `--full` is for.
         Err(Error::BadIndex { .. }) if options.full => None,
@@ -227,7 +227,11 @@ pub fn update(
     }
     // The record a rebuild replaces: its own, or what could be read of an
     // index another version built.
-    let replaced = recorded.clone().or(salvaged.clone()).filter(|_| full);
+    let replaced = if full {
+        recorded.clone().or(salvaged.clone())
+    } else {
+        None
+    };
     let base = if full {
         Record {
             // Old ids stay resolvable across rebuilds.
@@ -238,7 +242,8 @@ pub fn update(
             ..Record::default()
         }
     } else {
-        recorded.clone().unwrap_or_default()
+        // Not a rebuild: there is a record (no copy of its 20,000 entries).
+        recorded.take().unwrap_or_default()
     };
     let mut plan = plan(corpus, &base, &mut report.warnings)?;
     report.failed = plan.skips.len();
@@ -284,7 +289,8 @@ pub fn update(
     )?;
     report.documents = record.documents();
     report.passages = record.passages();
-    let needs_commit = full || report.changed_anything() || recorded.as_ref() != Some(&record);
+    // Short of a rebuild, `base` is the record of the last commit.
+    let needs_commit = full || report.changed_anything() || base != record;
     let view = if needs_commit {
         let name = commit(&mut writer, dir, &record, vectors_model.as_deref())?;
         report.committed = true;
