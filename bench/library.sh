@@ -132,7 +132,7 @@ size=$(du -sm "$NREL_INDEX" | cut -f1)
 peer_size=$(du -sm "$scratch/library-tantivy-py" | cut -f1)
 b=$(median_ms "$results/build.json" 0); p=$(median_ms "$results/build.json" 1)
 one=$(median_ms "$results/one-change.json")
-summary=$("$bin" status 2>/dev/null || true)
+summary=$("$bin" status 2>/dev/null | sed -n 1p || true)
 
 # --- 1 GB -------------------------------------------------------------------------
 giga=$scratch/giga-corpus
