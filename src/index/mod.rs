@@ -259,24 +259,15 @@ impl SearchIndex {
 
     /// Where the passage with this id is, if the index has it.
     pub fn address(&self, searcher: &Searcher, id: &PassageId) -> Result<Option<DocAddress>> {
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.id, id.as_str()),
-            IndexRecordOption::Basic,
-        );
-        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        Ok(found.into_iter().next().map(|(_, address)| address))
+        Ok(addresses(searcher, self.fields.id, id.as_str(), Some(1))?.pop())
     }
 
     /// The vectors the passages of a document have, by the hash part of
     /// their ids.
     pub fn document_vectors(&self, doc: &str) -> Result<HashMap<String, Quantised>> {
         let searcher = self.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.doc, doc),
-            IndexRecordOption::Basic,
-        );
         let mut out = HashMap::new();
-        for address in searcher.search(&query, &DocSetCollector)? {
+        for address in addresses(&searcher, self.fields.doc, doc, None)? {
             let Some(vector) = self.vector(&searcher, address)? else {
                 continue;
             };
@@ -357,22 +348,7 @@ impl SearchIndex {
         limit: Option<usize>,
     ) -> Result<Vec<(Passage, SourceMeta)>> {
         let searcher = self.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(field, value),
-            IndexRecordOption::Basic,
-        );
-        let addresses: Vec<DocAddress> = match limit {
-            Some(n) => searcher
-                .search(&query, &TopDocs::with_limit(n).order_by_score())?
-                .into_iter()
-                .map(|(_, address)| address)
-                .collect(),
-            None => searcher
-                .search(&query, &DocSetCollector)?
-                .into_iter()
-                .collect(),
-        };
-        addresses
+        addresses(&searcher, field, value, limit)?
             .into_iter()
             .map(|address| {
                 let doc: TantivyDocument = searcher.doc(address)?;
@@ -380,6 +356,31 @@ impl SearchIndex {
             })
             .collect()
     }
+}
+
+/// Where the passages whose `field` is exactly `value` are: at most
+/// `limit` of them, or all.
+fn addresses(
+    searcher: &Searcher,
+    field: Field,
+    value: &str,
+    limit: Option<usize>,
+) -> Result<Vec<DocAddress>> {
+    let query = TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    );
+    Ok(match limit {
+        Some(n) => searcher
+            .search(&query, &TopDocs::with_limit(n).order_by_score())?
+            .into_iter()
+            .map(|(_, address)| address)
+            .collect(),
+        None => searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect(),
+    })
 }
 
 /// Refuses a directory that holds something else than an index (or an
