@@ -133,6 +133,24 @@ impl Ranked {
     fn doc(&self) -> &str {
         self.passage.id.doc()
     }
+
+    /// A passage found by meaning, ranked by its cosine.
+    fn by_meaning((cosine, (passage, meta)): Scored) -> Ranked {
+        Ranked {
+            score: cosine,
+            bm25: None,
+            cosine: Some(cosine),
+            passage,
+            meta,
+        }
+    }
+}
+
+/// The passages found by meaning in both languages, best first.
+fn by_meaning(near: [Vec<Scored>; 2]) -> Vec<Ranked> {
+    let mut all: Vec<Ranked> = near.into_iter().flatten().map(Ranked::by_meaning).collect();
+    all.sort_by(|a, b| b.score.total_cmp(&a.score));
+    all
 }
 
 /// Runs a search.
@@ -263,19 +281,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             let scope = filter::scope(&filters, &exclusions);
             let near = semantic_hits(index, &searcher, model, &words, &scope, collect)?;
             if mode == Mode::Semantic {
-                let mut all: Vec<Ranked> = near
-                    .into_iter()
-                    .flatten()
-                    .map(|(cosine, (passage, meta))| Ranked {
-                        score: cosine,
-                        bm25: None,
-                        cosine: Some(cosine),
-                        passage,
-                        meta,
-                    })
-                    .collect();
-                all.sort_by(|a, b| b.score.total_cmp(&a.score));
-                all
+                by_meaning(near)
             } else {
                 let fusion = hybrid::Fusion::from_env();
                 hybrid::fuse(
@@ -442,7 +448,19 @@ fn semantic_hits(
     per_lang: usize,
 ) -> Result<[Vec<Scored>; 2]> {
     let vector = model.encoder()?.encode(words);
-    let near = nearest::nearest(index, searcher, scope, &vector, per_lang)?;
+    nearest_passages(index, searcher, scope, &vector, per_lang)
+}
+
+/// The `per_lang` passages of each language nearest to `vector` within
+/// `scope`, read back, best first.
+fn nearest_passages(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    scope: &dyn Query,
+    vector: &[f32],
+    per_lang: usize,
+) -> Result<[Vec<Scored>; 2]> {
+    let near = nearest::nearest(index, searcher, scope, vector, per_lang)?;
     let mut out: [Vec<Scored>; 2] = [Vec::new(), Vec::new()];
     for (list, hits) in out.iter_mut().zip(near) {
         for hit in hits {
@@ -494,23 +512,9 @@ pub fn similar(
     let per_lang = wanted
         .saturating_add(TIE_MARGIN)
         .max(rank::DIVERSITY_WINDOW);
-    let near = nearest::nearest(index, &searcher, &scope, &vector, per_lang)?;
+    let near = nearest_passages(index, &searcher, &scope, &vector, per_lang)?;
     let mut best_other = None;
-    let mut all: Vec<Ranked> = Vec::new();
-    for hits in near {
-        for hit in hits {
-            let doc: TantivyDocument = searcher.doc(hit.address)?;
-            let (passage, meta) = schema::decode(index.fields(), &doc);
-            all.push(Ranked {
-                score: hit.cosine,
-                bm25: None,
-                cosine: Some(hit.cosine),
-                passage,
-                meta,
-            });
-        }
-    }
-    all.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let all = by_meaning(near);
     let mut top = rank::diversify(all, Ranked::doc, per_doc.unwrap_or(rank::DEFAULT_PER_DOC));
     if lang.is_none() {
         if let Some(first) = top.first().map(|h| h.passage.lang) {
