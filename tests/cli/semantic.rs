@@ -27,18 +27,12 @@ fn reference() -> Vec<(String, Vec<u32>, Vec<f32>)> {
         .lines()
         .map(|line| {
             let row: Value = serde_json::from_str(line).unwrap();
-            let ids = row["ids"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_u64().unwrap() as u32)
-                .collect();
-            let vector = row["vector"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_f64().unwrap() as f32)
-                .collect();
+            let numbers = |key: &str| -> Vec<f64> {
+                let list = row[key].as_array().unwrap();
+                list.iter().map(|v| v.as_f64().unwrap()).collect()
+            };
+            let ids = numbers("ids").into_iter().map(|n| n as u32).collect();
+            let vector = numbers("vector").into_iter().map(|n| n as f32).collect();
             (row["text"].as_str().unwrap().to_owned(), ids, vector)
         })
         .collect()
