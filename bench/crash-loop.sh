@@ -53,11 +53,7 @@
 #
 # The summary is printed and written to bench/scratch/crash-loop.txt; the exit
 # status is 1 when anything failed.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
-scratch=$root/bench/scratch
-mkdir -p "$scratch"
+. "$(dirname "$0")/prologue.sh"
 started=$EPOCHREALTIME
 
 runs=${CRASH_RUNS:-50}
@@ -65,7 +61,6 @@ nfiles=${CRASH_FILES:-2000}
 seed=${CRASH_SEED:-$(( $(date +%s%N) % 1000000 ))}
 RANDOM=$seed
 
-need() { command -v "$1" >/dev/null 2>&1; }
 if ! need groff || ! need python3 || ! need dpkg-deb; then
     apt-get update -qq
     apt-get install -y -qq groff-base python3 dpkg >/dev/null

@@ -13,14 +13,8 @@
 # 1,000 and 5,000 files of the same corpus and at its whole size. Then a
 # corpus of 1 GB (the library seven times over, hard-linked): full build,
 # peak memory, an interrupted build resumed, searches.
-set -euo pipefail
-trap 'echo "bench/library.sh: failed at line $LINENO" >&2' ERR
-cd "$(dirname "$0")/.."
-root=$PWD
-scratch=$root/bench/scratch
-mkdir -p "$scratch"
+. "$(dirname "$0")/prologue.sh"
 
-need() { command -v "$1" >/dev/null 2>&1; }
 if ! need hyperfine || ! need rg || ! [ -x /usr/bin/time ] || ! need groff; then
     apt-get update -qq
     apt-get install -y -qq hyperfine ripgrep time groff-base >/dev/null

