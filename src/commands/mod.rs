@@ -85,6 +85,14 @@ fn clap_error(e: clap::Error) -> ExitCode {
                     first = format!("{first} {next}");
                 }
             }
+            // The values an option takes, when clap lists them.
+            if let Some(values) = rendered
+                .lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("[possible values:"))
+            {
+                first = format!("{first} {values}");
+            }
             eprintln!("nrel-search: error: {first} (see nrel-search --help)");
             ExitCode::from(ERROR)
         }

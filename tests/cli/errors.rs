@@ -105,6 +105,11 @@ fn bad_arguments() {
     assert_one_error(&env.run(&[]), "no query given");
     assert_one_error(&env.run(&["OTAN", "-n", "0"]), "--limit");
     assert_one_error(&env.run(&["OTAN", "--bogus"]), "--bogus");
+    // An option's values are named in the one line.
+    assert_one_error(
+        &env.run(&["OTAN", "--mode", "vector"]),
+        "[possible values: hybrid, bm25, semantic]",
+    );
     assert_one_error(&env.run(&["show"]), "<ID>");
     assert_one_error(&env.run(&["bib", "--format", "markdown"]), "--format");
     let run = env.run(&["check", "absent.md"]);
