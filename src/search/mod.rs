@@ -279,7 +279,8 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             let model = options.model.as_deref().expect("a model in these modes");
             let words = plain.as_ref().map(|(w, _)| w.join(" ")).unwrap_or_default();
             let scope = filter::scope(&filters, &exclusions);
-            let near = semantic_hits(index, &searcher, model, &words, &scope, collect)?;
+            let vector = model.encoder()?.encode(&words);
+            let near = nearest_passages(index, &searcher, &scope, &vector, collect)?;
             if mode == Mode::Semantic {
                 by_meaning(near)
             } else {
@@ -436,20 +437,6 @@ fn mode(
 
 /// A passage with its score.
 type Scored = (f32, (Passage, SourceMeta));
-
-/// The passages of each language nearest in meaning to `words`, within
-/// `scope`, best first.
-fn semantic_hits(
-    index: &SearchIndex,
-    searcher: &tantivy::Searcher,
-    model: &Model,
-    words: &str,
-    scope: &dyn Query,
-    per_lang: usize,
-) -> Result<[Vec<Scored>; 2]> {
-    let vector = model.encoder()?.encode(words);
-    nearest_passages(index, searcher, scope, &vector, per_lang)
-}
 
 /// The `per_lang` passages of each language nearest to `vector` within
 /// `scope`, read back, best first.
