@@ -160,7 +160,6 @@ impl Keeper {
         let before = self.watch.changes();
         // Something changed: no use checking whether it did.
         let options = UpdateOptions {
-            quick_check: false,
             model: super::installed_model(),
             ..UpdateOptions::default()
         };

@@ -197,7 +197,6 @@ fn not_known_in_step(
         // have brought the index up to date meanwhile: one walk, not two.
         let options = UpdateOptions {
             wait: None,
-            quick_check: false,
             ..defaults
         };
         match update(corpus, dir, &options, progress) {

@@ -15,7 +15,7 @@ use crate::passage::{Passage, PassageId};
 use crate::text::similarity::closest;
 
 /// Most successors remembered.
-const MAX_SUCCESSORS: usize = 20_000;
+pub(super) const MAX_SUCCESSORS: usize = 20_000;
 
 /// What the index says of a passage id.
 #[derive(Debug)]

@@ -19,6 +19,7 @@ mod apply;
 pub mod fresh;
 pub mod lineage;
 mod lock;
+mod patch;
 pub mod plan;
 mod quick;
 mod read_only;

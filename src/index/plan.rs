@@ -155,15 +155,15 @@ pub(crate) fn tools_available() -> bool {
     })
 }
 
-/// Warns of manifest entries that name no file of the corpus.
-fn warn_unknown_entries(
+/// Warns of manifest entries that name no file of the corpus (`known`
+/// says which paths do).
+pub(super) fn warn_unknown_entries(
     corpus: &Path,
     manifest: &Manifest,
-    files: &[SourceFile],
+    known: impl Fn(&str) -> bool,
     warnings: &mut Vec<Warning>,
 ) {
-    let known: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-    for path in manifest.paths().filter(|p| !known.contains(p)) {
+    for path in manifest.paths().filter(|p| !known(p)) {
         warnings.push(Warning::file(
             corpus.join(crate::corpus::MANIFEST_FILE),
             format!("[{path}] names no file of the corpus; entry ignored"),
@@ -197,7 +197,8 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
     if files.is_empty() {
         return Err(Error::CorpusEmpty(corpus.to_path_buf()));
     }
-    warn_unknown_entries(corpus, &manifest, &files, warnings);
+    let known: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    warn_unknown_entries(corpus, &manifest, |p| known.contains(p), warnings);
     if manifest.broken {
         // What the index has from the last good manifest stands.
         manifest.hash.clone_from(&record.manifest);

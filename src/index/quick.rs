@@ -15,6 +15,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use super::apply::MISSING_TOOL;
 use super::plan::tools_available;
@@ -25,12 +26,23 @@ use crate::corpus::{mtime_ns, MANIFEST_FILE};
 /// Whether the corpus is known to be exactly what `record` says: the
 /// check on two threads.
 pub fn in_step(corpus: &Path, record: &RecordView) -> bool {
-    let check = Check::new(corpus, record);
-    std::thread::scope(|scope| {
+    edits(corpus, record, 0).is_some()
+}
+
+/// The recorded files (their places in `record`) that may have been edited
+/// in place, when the manifest and every directory stand, so that no file
+/// was added, removed or renamed, and at most `most` files are in doubt:
+/// a size or time changed, a time too close to the walk to be trusted, a
+/// tool that is now installed. `None` when the check doubts more than
+/// that. Empty: in step. The check on two threads.
+pub fn edits(corpus: &Path, record: &RecordView, most: usize) -> Option<Vec<usize>> {
+    let check = Check::new(corpus, record).collecting(most);
+    let led = std::thread::scope(|scope| {
         let lead = scope.spawn(|| check.lead());
         check.help();
-        lead.join().is_ok() && check.in_step()
-    })
+        lead.join().is_ok()
+    });
+    led.then(|| check.edits()).flatten()
 }
 
 /// Recorded files a thread checks at a time.
@@ -47,6 +59,10 @@ pub struct Check<'a> {
     record: &'a RecordView,
     next: AtomicUsize,
     doubt: AtomicBool,
+    /// Files in doubt, collected (up to `most`) instead of stopping the
+    /// check.
+    edits: Mutex<Vec<usize>>,
+    most: usize,
 }
 
 impl<'a> Check<'a> {
@@ -59,7 +75,16 @@ impl<'a> Check<'a> {
             record,
             next: AtomicUsize::new(0),
             doubt: AtomicBool::new(doubt),
+            edits: Mutex::new(Vec::new()),
+            most: 0,
         }
+    }
+
+    /// The same check, noting up to `most` files in doubt before it
+    /// doubts the whole.
+    fn collecting(mut self, most: usize) -> Check<'a> {
+        self.most = most;
+        self
     }
 
     /// The manifest and the directories, then files as [`Check::help`].
@@ -81,13 +106,24 @@ impl<'a> Check<'a> {
             if start >= files {
                 return;
             }
-            let stands = (start..files.min(start + RUN)).all(|i| {
+            let mut in_doubt = Vec::new();
+            for i in start..files.min(start + RUN) {
                 let f = self.record.file(i);
                 let retry = f.hash == MISSING_TOOL && tools_available();
                 let doubted = is_racy(f.mtime_ns, checked);
-                !retry && !doubted && stat.size_and_mtime(f.path) == Some((f.size, f.mtime_ns))
-            });
-            if !stands {
+                if retry || doubted || stat.size_and_mtime(f.path) != Some((f.size, f.mtime_ns)) {
+                    in_doubt.push(i);
+                    if in_doubt.len() > self.most {
+                        break;
+                    }
+                }
+            }
+            if in_doubt.is_empty() {
+                continue;
+            }
+            let mut edits = self.edits.lock().unwrap_or_else(|e| e.into_inner());
+            edits.extend(in_doubt);
+            if edits.len() > self.most {
                 self.doubt.store(true, Ordering::Relaxed);
             }
         }
@@ -96,7 +132,19 @@ impl<'a> Check<'a> {
     /// The verdict, once every thread that took part has returned (and
     /// one has led).
     pub fn in_step(&self) -> bool {
-        !self.doubted()
+        self.edits().is_some_and(|edits| edits.is_empty())
+    }
+
+    /// The files in doubt, in record order, once every thread that took
+    /// part has returned (and one has led); `None` when the check doubts
+    /// more.
+    fn edits(&self) -> Option<Vec<usize>> {
+        if self.doubted() {
+            return None;
+        }
+        let mut edits = self.edits.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        edits.sort_unstable();
+        Some(edits)
     }
 
     fn doubted(&self) -> bool {

@@ -12,6 +12,7 @@ use tantivy::IndexWriter;
 
 use super::apply::{apply, Target};
 use super::lock::{self, IndexLock};
+use super::patch::{patch, Patched, Writing, MOST_EDITS};
 use super::plan::plan;
 use super::record::Record;
 use super::store::{self, Payload, RecordView};
@@ -36,9 +37,6 @@ pub struct UpdateOptions {
     /// interrupted one resumes from its last commit (environment:
     /// `NREL_CHECKPOINT_BYTES`; 64 MiB).
     pub checkpoint_bytes: u64,
-    /// Try the quick freshness check before planning; off when the caller
-    /// has just found that something changed.
-    pub quick_check: bool,
     /// The sentence encoder that gives new passages their vectors. An
     /// index whose passages have vectors of another model, or none, gets
     /// them only on a full build or with `add_vectors`; otherwise new
@@ -60,7 +58,6 @@ impl Default for UpdateOptions {
                 .and_then(|v| v.parse().ok())
                 .filter(|&n| n > 0)
                 .unwrap_or(64 * 1024 * 1024),
-            quick_check: true,
             model: None,
             add_vectors: false,
         }
@@ -188,7 +185,7 @@ pub fn update(
         // the keys and successors all the same.
         let pending = super::salvage::pending(old);
         let mut writer = lock::writer(&index, 1, WRITER_MEMORY_MIN, options.wait)?;
-        let name = commit(&mut writer, dir, &pending, None)?;
+        let name = commit(&mut writer, dir, &store::encode(&pending), None)?;
         drop(writer);
         index.committed(RecordView::open(&dir.join(name))?, None)?;
     }
@@ -198,13 +195,46 @@ pub fn update(
     let model_id = options.model.as_ref().map(|m| m.id());
     let same_model = model_id.is_some() && model_id == previous_model;
     let add_vectors = options.add_vectors && model_id.is_some() && !same_model;
-    if options.quick_check && !options.full && !add_vectors && report.rebuilt.is_none() {
-        if let Some(view) = index.record().filter(|r| super::quick::in_step(corpus, r)) {
-            // In step, as far as the directories and files tell: no walk.
-            report.unchanged = view.documents();
-            report.documents = view.documents();
-            report.passages = view.passages();
-            report.vectors = previous_model;
+    if !options.full && !add_vectors && report.rebuilt.is_none() {
+        // The quick check: in step, or only files edited in place, as far
+        // as the directories and files tell: no walk.
+        let checked_ns = super::plan::now_ns();
+        let edits = index
+            .record()
+            .and_then(|view| super::quick::edits(corpus, view, MOST_EDITS));
+        let patched = match edits {
+            Some(edits) if edits.is_empty() => Patched::Unchanged,
+            Some(edits) => {
+                let embedding = options.model.as_deref().filter(|_| same_model);
+                let encoder = embedding.map(Model::encoder).transpose()?;
+                let model_id = embedding.map(Model::id);
+                let open_writer = || ready_writer(&index, options, false);
+                let writing = Writing {
+                    open_writer: &open_writer,
+                    encoder: encoder.as_ref(),
+                    model_id: model_id.as_deref(),
+                    reuse_vectors: same_model,
+                };
+                let patched = patch(corpus, &index, &edits, checked_ns, writing, &mut report)?;
+                if let Patched::Committed(name) = &patched {
+                    report.committed = true;
+                    report.vectors.clone_from(&model_id);
+                    index.committed(RecordView::open(&dir.join(name))?, model_id)?;
+                    super::signs::refresh(dir, &index.searcher());
+                }
+                patched
+            }
+            None => Patched::NotApplicable,
+        };
+        if !matches!(patched, Patched::NotApplicable) {
+            if let Some(view) = index.record() {
+                report.documents = view.documents();
+                report.passages = view.passages();
+            }
+            if !report.committed {
+                report.unchanged = report.documents;
+                report.vectors = previous_model;
+            }
             report.elapsed = started.elapsed();
             return Ok((index, report));
         }
@@ -259,13 +289,7 @@ pub fn update(
     }
     let work = plan.added.len() + plan.changed.len() + plan.renamed.len();
     let large = full || work > SMALL_UPDATE;
-    let mut writer = open_writer(&index, options, large)?;
-    // What an interrupted update left behind: tantivy writes a segment's
-    // deletes under the next commit's number before that commit lands, and
-    // a retry of the same update would find the file there.
-    let metas = index.index().load_metas()?;
-    remove_uncommitted_files(dir, metas.opstamp)?;
-    writer.garbage_collect_files().wait()?;
+    let mut writer = ready_writer(&index, options, large)?;
     if full {
         writer.delete_all_documents()?;
     }
@@ -292,7 +316,8 @@ pub fn update(
     // Short of a rebuild, `base` is the record of the last commit.
     let needs_commit = full || report.changed_anything() || base != record;
     let view = if needs_commit {
-        let name = commit(&mut writer, dir, &record, vectors_model.as_deref())?;
+        let bytes = store::encode(&record);
+        let name = commit(&mut writer, dir, &bytes, vectors_model.as_deref())?;
         report.committed = true;
         RecordView::open(&dir.join(name))?
     } else {
@@ -332,8 +357,9 @@ fn collect_replaced(dir: &Path) {
     drop(collected);
 }
 
-/// Commits what the writer holds with `record`, and returns the name of
-/// the record file. The record file is written first, durably: the commit
+/// Commits what the writer holds with the record encoded in `record`, and
+/// returns the name of the record file. The record file is written first,
+/// durably: the commit
 /// names it. The record of the commit before stays until the next commit
 /// (whose directory sync makes this commit's `meta.json` durable first);
 /// older ones and those of commits that never landed go. A reader that read
@@ -341,7 +367,7 @@ fn collect_replaced(dir: &Path) {
 pub(super) fn commit(
     writer: &mut IndexWriter,
     dir: &Path,
-    record: &Record,
+    record: &[u8],
     model: Option<&str>,
 ) -> Result<String> {
     let previous = writer
@@ -350,7 +376,7 @@ pub(super) fn commit(
         .ok()
         .and_then(|metas| Payload::parse(metas.payload.as_deref()))
         .and_then(|payload| payload.record);
-    let name = store::write(dir, record)?;
+    let name = store::write_encoded(dir, record)?;
     let mut commit = writer.prepare_commit()?;
     commit.set_payload(&Payload::new(name.clone(), model.map(str::to_owned)).to_json());
     commit.commit()?;
@@ -392,6 +418,18 @@ fn remove_uncommitted_files(dir: &Path, committed: u64) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The index writer of an update, with what an interrupted update left
+/// behind cleared: tantivy writes a segment's deletes under the next
+/// commit's number before that commit lands, and a retry of the same
+/// update would find the file there.
+fn ready_writer(index: &SearchIndex, options: &UpdateOptions, large: bool) -> Result<IndexWriter> {
+    let writer = open_writer(index, options, large)?;
+    let metas = index.index().load_metas()?;
+    remove_uncommitted_files(index.dir(), metas.opstamp)?;
+    writer.garbage_collect_files().wait()?;
+    Ok(writer)
 }
 
 fn open_writer(index: &SearchIndex, options: &UpdateOptions, large: bool) -> Result<IndexWriter> {

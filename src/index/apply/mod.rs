@@ -11,13 +11,14 @@ use tantivy::IndexWriter;
 
 use super::lineage;
 use super::plan::{Candidate, Plan};
-use super::record::Record;
+use super::record::{FileRecord, Record};
 use super::update::{Progress, UpdateReport};
 use super::SearchIndex;
-use crate::corpus::pdf;
+use crate::corpus::{pdf, Manifest};
 use crate::error::Result;
 use crate::ingest;
 use crate::lang::LangDetector;
+use crate::passage::PassageId;
 use crate::semantic::Encoder;
 
 pub(crate) use work::MISSING_TOOL;
@@ -25,12 +26,12 @@ use work::{Apply, Origin};
 
 /// Where an update writes: the index, its writer, and how many bytes of
 /// sources go between two commits.
-pub(super) struct Target<'a> {
+pub(super) struct Target<'a, 'e> {
     pub index: &'a SearchIndex,
     pub writer: &'a mut IndexWriter,
     pub checkpoint_bytes: u64,
     /// The encoder that gives passages their vectors, if they get some.
-    pub encoder: Option<&'a Encoder<'a>>,
+    pub encoder: Option<&'e Encoder<'e>>,
     /// Its model's id, recorded with the commits.
     pub model_id: Option<&'a str>,
     /// Whether the index's vectors are the encoder's, to be reused for
@@ -42,7 +43,7 @@ pub(super) struct Target<'a> {
 /// returns the new record. `previous` is the record a full rebuild
 /// replaces: its files keep their keys, so that rebuilding keeps every id.
 pub(super) fn apply(
-    target: Target<'_>,
+    target: Target<'_, '_>,
     plan: Plan,
     base: &Record,
     previous: Option<&Record>,
@@ -186,6 +187,7 @@ pub(super) fn apply(
         if since_checkpoint >= checkpoint_bytes && pending.peek().is_some() {
             since_checkpoint = 0;
             let partial = work.partial(pending.clone(), manifest.hash.clone(), checked_ns);
+            let partial = super::store::encode(&partial);
             super::update::commit(&mut *work.writer, index.dir(), &partial, model_id)?;
         }
     }
@@ -200,6 +202,84 @@ pub(super) fn apply(
     };
     lineage::bound(&mut record);
     Ok(record)
+}
+
+/// Files edited in place, analysed again, for an update that replaces
+/// only their passages and record entries ([`super::patch`]).
+pub(super) struct Edits {
+    loaded: Vec<Loaded>,
+}
+
+/// A file analysed: why, and what came of it.
+type Loaded = (
+    Candidate,
+    Origin,
+    Result<ingest::Loaded>,
+    Vec<crate::error::Warning>,
+);
+
+impl Edits {
+    /// Analyses the edited files (each with its record) in parallel.
+    /// `None` when one cannot be read now or its document key would
+    /// change: what the general path sees to.
+    pub(super) fn analyse(
+        index: &SearchIndex,
+        files: Vec<(Candidate, FileRecord)>,
+        manifest: &Manifest,
+    ) -> Option<Edits> {
+        let detector = LangDetector::default();
+        let cache = pdf::cache_dir(index.dir());
+        let loaded: Vec<Loaded> = files
+            .into_par_iter()
+            .map(|(cand, old)| {
+                let mut warnings = Vec::new();
+                let result =
+                    ingest::load(&cand.file, manifest, &detector, Some(&cache), &mut warnings);
+                (cand, Origin::Changed(old), result, warnings)
+            })
+            .collect();
+        let simple = loaded
+            .iter()
+            .all(|(_, origin, result, _)| match (origin, result) {
+                (Origin::Changed(old), Ok(loaded)) => loaded.doc.meta.doc == old.doc,
+                _ => false,
+            });
+        simple.then_some(Edits { loaded })
+    }
+
+    /// Replaces the files' passages in the index. Returns their new record
+    /// entries and the successors of the passages that changed.
+    pub(super) fn write(
+        self,
+        target: Target<'_, '_>,
+        report: &mut UpdateReport,
+    ) -> Result<(BTreeMap<String, FileRecord>, BTreeMap<PassageId, PassageId>)> {
+        let mut work = Apply {
+            index: target.index,
+            writer: target.writer,
+            files: BTreeMap::new(),
+            successors: BTreeMap::new(),
+            // Each file keeps its key (checked): no other key is needed.
+            keys: Default::default(),
+            kept_keys: BTreeMap::new(),
+            report,
+            encoder: target.encoder,
+            reuse_vectors: target.reuse_vectors,
+        };
+        let mut vectors = work.vectors(&self.loaded)?;
+        for (i, (cand, origin, result, warnings)) in self.loaded.into_iter().enumerate() {
+            work.report.warnings.extend(warnings);
+            match result {
+                Ok(loaded) => {
+                    work.report.extracted += usize::from(loaded.extracted);
+                    let vectors = std::mem::take(&mut vectors[i]);
+                    work.add(&cand, origin, loaded.doc, loaded.hash, vectors)?
+                }
+                Err(e) => work.keep_failed(&cand, origin, &e),
+            }
+        }
+        Ok((work.files, work.successors))
+    }
 }
 
 /// Files analysed at once: enough to keep the cores busy, few enough to

@@ -26,15 +26,17 @@
 
 mod view;
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::record::{Record, FORMAT_VERSION};
+use super::record::{FileRecord, Record, FORMAT_VERSION};
 use crate::analysis::ANALYSIS_VERSION;
 use crate::error::{Error, Result};
+use crate::passage::PassageId;
 
 pub use view::{FileView, RecordView};
 
@@ -93,54 +95,133 @@ impl Payload {
 
 /// Encodes a record.
 pub fn encode(record: &Record) -> Vec<u8> {
-    let mut heap = Heap::default();
-    let mut files = Vec::with_capacity(record.files.len() * FILE_ENTRY);
-    let mut documents = 0u32;
-    let mut passages = 0u64;
-    for (path, f) in &record.files {
-        heap.put(&mut files, Some(path));
-        heap.put(&mut files, Some(&f.doc));
-        heap.put(&mut files, Some(&f.hash));
-        heap.put(&mut files, Some(&f.meta_hash));
-        heap.put(&mut files, f.error.as_deref());
-        files.extend_from_slice(&f.size.to_le_bytes());
-        files.extend_from_slice(&f.mtime_ns.to_le_bytes());
-        files.extend_from_slice(&f.passages.to_le_bytes());
-        files.extend_from_slice(&0u32.to_le_bytes());
-        documents += u32::from(f.error.is_none());
-        passages += u64::from(f.passages);
+    Parts {
+        files: record.files.iter().map(|(path, f)| f.view(path)),
+        successors: record
+            .successors
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str())),
+        dirs: record
+            .dirs
+            .iter()
+            .map(|(path, &mtime)| (path.as_str(), mtime)),
+        manifest: record.manifest.as_deref(),
+        checked_ns: record.checked_ns,
+        skips: record.skips,
     }
-    let mut successors = Vec::with_capacity(record.successors.len() * PAIR_ENTRY);
-    for (old, new) in &record.successors {
-        heap.put(&mut successors, Some(old.as_str()));
-        heap.put(&mut successors, Some(new.as_str()));
+    .encode()
+}
+
+/// Encodes the record of `view` with the entries of `edited` files
+/// replaced (files the view has: the same paths, so the same order), the
+/// `successors` added (replacing any of the same id, and the first in id
+/// order forgotten beyond `most`), walked at `checked_ns`. No owned copy
+/// of the view's entries is made.
+pub fn patch(
+    view: &RecordView,
+    edited: &BTreeMap<String, FileRecord>,
+    successors: &BTreeMap<PassageId, PassageId>,
+    most: usize,
+    checked_ns: u64,
+) -> Vec<u8> {
+    let files = view
+        .files()
+        .map(|f| edited.get(f.path).map_or(f, |e| e.view(f.path)));
+    let mut merged = Vec::with_capacity(view.successor_count() + successors.len());
+    let mut new = successors
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .peekable();
+    for old in view.successors() {
+        while let Some(&next) = new.peek().filter(|(id, _)| *id < old.0) {
+            merged.push(next);
+            new.next();
+        }
+        if new.peek().is_none_or(|(id, _)| *id != old.0) {
+            merged.push(old);
+        }
     }
-    let mut dirs = Vec::with_capacity(record.dirs.len() * PAIR_ENTRY);
-    for (path, mtime) in &record.dirs {
-        heap.put(&mut dirs, Some(path));
-        dirs.extend_from_slice(&mtime.to_le_bytes());
+    merged.extend(new);
+    let forgotten = merged.len().saturating_sub(most);
+    Parts {
+        files,
+        successors: merged.into_iter().skip(forgotten),
+        dirs: view.dirs(),
+        manifest: view.manifest(),
+        checked_ns,
+        skips: view.skips(),
     }
-    let mut out = Vec::with_capacity(HEADER + files.len() + successors.len() + heap.bytes.len());
-    out.extend_from_slice(MAGIC);
-    for n in [
-        record.files.len(),
-        record.successors.len(),
-        record.dirs.len(),
-    ] {
-        out.extend_from_slice(&(n as u32).to_le_bytes());
+    .encode()
+}
+
+/// What a record file holds, borrowed, in the order it is written.
+struct Parts<'a, F, S, D> {
+    files: F,
+    successors: S,
+    dirs: D,
+    manifest: Option<&'a str>,
+    checked_ns: u64,
+    skips: u32,
+}
+
+impl<'a, F, S, D> Parts<'a, F, S, D>
+where
+    F: Iterator<Item = FileView<'a>>,
+    S: Iterator<Item = (&'a str, &'a str)>,
+    D: Iterator<Item = (&'a str, u64)>,
+{
+    fn encode(self) -> Vec<u8> {
+        let mut heap = Heap::default();
+        let mut files = Vec::new();
+        let (mut file_count, mut documents, mut passages) = (0usize, 0u32, 0u64);
+        for f in self.files {
+            heap.put(&mut files, Some(f.path));
+            heap.put(&mut files, Some(f.doc));
+            heap.put(&mut files, Some(f.hash));
+            heap.put(&mut files, Some(f.meta_hash));
+            heap.put(&mut files, f.error);
+            files.extend_from_slice(&f.size.to_le_bytes());
+            files.extend_from_slice(&f.mtime_ns.to_le_bytes());
+            files.extend_from_slice(&f.passages.to_le_bytes());
+            files.extend_from_slice(&0u32.to_le_bytes());
+            file_count += 1;
+            documents += u32::from(f.error.is_none());
+            passages += u64::from(f.passages);
+        }
+        let mut successors = Vec::new();
+        let mut successor_count = 0usize;
+        for (old, new) in self.successors {
+            heap.put(&mut successors, Some(old));
+            heap.put(&mut successors, Some(new));
+            successor_count += 1;
+        }
+        let mut dirs = Vec::new();
+        let mut dir_count = 0usize;
+        for (path, mtime) in self.dirs {
+            heap.put(&mut dirs, Some(path));
+            dirs.extend_from_slice(&mtime.to_le_bytes());
+            dir_count += 1;
+        }
+        let mut out = Vec::with_capacity(
+            HEADER + files.len() + successors.len() + dirs.len() + heap.bytes.len(),
+        );
+        out.extend_from_slice(MAGIC);
+        for n in [file_count, successor_count, dir_count] {
+            out.extend_from_slice(&(n as u32).to_le_bytes());
+        }
+        out.extend_from_slice(&documents.to_le_bytes());
+        out.extend_from_slice(&passages.to_le_bytes());
+        out.extend_from_slice(&self.checked_ns.to_le_bytes());
+        heap.put(&mut out, self.manifest);
+        out.extend_from_slice(&self.skips.to_le_bytes());
+        out.extend_from_slice(&(heap.bytes.len() as u32).to_le_bytes());
+        debug_assert_eq!(out.len(), HEADER);
+        out.extend_from_slice(&files);
+        out.extend_from_slice(&successors);
+        out.extend_from_slice(&dirs);
+        out.extend_from_slice(&heap.bytes);
+        out
     }
-    out.extend_from_slice(&documents.to_le_bytes());
-    out.extend_from_slice(&passages.to_le_bytes());
-    out.extend_from_slice(&record.checked_ns.to_le_bytes());
-    heap.put(&mut out, record.manifest.as_deref());
-    out.extend_from_slice(&record.skips.to_le_bytes());
-    out.extend_from_slice(&(heap.bytes.len() as u32).to_le_bytes());
-    debug_assert_eq!(out.len(), HEADER);
-    out.extend_from_slice(&files);
-    out.extend_from_slice(&successors);
-    out.extend_from_slice(&dirs);
-    out.extend_from_slice(&heap.bytes);
-    out
 }
 
 /// The string heap being written.
@@ -168,13 +249,17 @@ impl Heap {
 /// Writes `record` into `dir` (its content synced to disk) and returns its
 /// file name. A file of that name is already that record.
 pub fn write(dir: &Path, record: &Record) -> Result<String> {
-    let bytes = encode(record);
-    let name = format!("{PREFIX}{}.bin", crate::fingerprint::short(&bytes, 16));
+    write_encoded(dir, &encode(record))
+}
+
+/// Writes an encoded record into `dir`, as [`write`].
+pub fn write_encoded(dir: &Path, bytes: &[u8]) -> Result<String> {
+    let name = format!("{PREFIX}{}.bin", crate::fingerprint::short(bytes, 16));
     let path = dir.join(&name);
     if !path.exists() {
         let tmp = dir.join(format!(".tmp-{name}"));
         let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        file.write_all(&bytes).map_err(|e| Error::io(&tmp, e))?;
+        file.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
         file.sync_all().map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
     }

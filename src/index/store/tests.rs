@@ -127,3 +127,47 @@ fn write_is_idempotent_and_others_are_removed() {
     let damaged = RecordView::open(&path).unwrap();
     assert!(matches!(damaged.to_record(), Err(Error::BadIndex { .. })));
 }
+
+#[test]
+fn a_patched_record_is_the_record_with_the_edits_encoded() {
+    let record = sample();
+    let view = RecordView::from_record(&record);
+    // One file edited (its passages and hash), one touched (its time).
+    let mut edited = BTreeMap::new();
+    let mut deux = record.files["b/deux.txt"].clone();
+    deux.hash = "f".repeat(64);
+    deux.passages = 7;
+    edited.insert("b/deux.txt".to_owned(), deux);
+    let mut a = record.files["a.md"].clone();
+    a.mtime_ns += 1_000;
+    edited.insert("a.md".to_owned(), a);
+    // New successors before, between and after the recorded ones, and one
+    // for an id already recorded.
+    let successors: BTreeMap<PassageId, PassageId> = [
+        ("0:000000", "0:000001"),
+        ("a:111111", "a:333333"),
+        ("a:999999", "a:888888"),
+        ("z:000000", "z:000001"),
+    ]
+    .iter()
+    .map(|(o, n)| (PassageId::parse(o), PassageId::parse(n)))
+    .collect();
+    let mut expected = record.clone();
+    expected.files.extend(edited.clone());
+    expected.successors.extend(successors.clone());
+    expected.checked_ns = 99;
+    assert_eq!(
+        patch(&view, &edited, &successors, usize::MAX, 99),
+        encode(&expected)
+    );
+    let patched = RecordView::new(Bytes::Owned(patch(&view, &edited, &successors, 4, 99)));
+    let patched = patched.unwrap().to_record().unwrap();
+    // Beyond four, the first in id order are forgotten.
+    let kept: Vec<&str> = patched.successors.keys().map(PassageId::as_str).collect();
+    assert_eq!(kept, ["a:111111", "a:999999", "b:000001", "z:000000"]);
+    assert_eq!(
+        patched.successors[&PassageId::parse("a:111111")].as_str(),
+        "a:333333"
+    );
+    assert_eq!(patched.passages(), 7 + 3 + 6);
+}

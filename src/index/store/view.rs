@@ -62,6 +62,22 @@ impl FileView<'_> {
     }
 }
 
+impl FileRecord {
+    /// This record of the file at `path`, borrowed.
+    pub fn view<'a>(&'a self, path: &'a str) -> FileView<'a> {
+        FileView {
+            path,
+            doc: &self.doc,
+            hash: &self.hash,
+            meta_hash: &self.meta_hash,
+            error: self.error.as_deref(),
+            size: self.size,
+            mtime_ns: self.mtime_ns,
+            passages: self.passages,
+        }
+    }
+}
+
 impl RecordView {
     /// Maps the record file `path`.
     pub fn open(path: &Path) -> Result<RecordView> {
@@ -193,6 +209,23 @@ impl RecordView {
         Some(self.file(i))
     }
 
+    /// Number of successors recorded.
+    pub fn successor_count(&self) -> usize {
+        self.successors
+    }
+
+    /// The successors (old id, new id), in the order of old ids.
+    pub fn successors(&self) -> impl Iterator<Item = (&str, &str)> {
+        let base = HEADER + self.files * FILE_ENTRY;
+        (0..self.successors).map(move |i| {
+            let at = base + i * PAIR_ENTRY;
+            (
+                self.str_at(at).unwrap_or(""),
+                self.str_at(at + 8).unwrap_or(""),
+            )
+        })
+    }
+
     /// The successor recorded for `id`.
     pub fn successor(&self, id: &PassageId) -> Option<PassageId> {
         let base = HEADER + self.files * FILE_ENTRY;
@@ -216,6 +249,13 @@ impl RecordView {
     /// The whole record, owned (for an update), once its content is
     /// checked against the hash its name carries.
     pub fn to_record(&self) -> Result<Record> {
+        self.verify()?;
+        Ok(self.record())
+    }
+
+    /// Checks the content of a record file against the hash its name
+    /// carries, before an update builds on it.
+    pub fn verify(&self) -> Result<()> {
         if let (Some(path), Some(name)) = (&self.path, self.name()) {
             let hash = crate::fingerprint::short(&self.bytes, 16);
             if name != format!("{PREFIX}{hash}.bin") {
@@ -227,19 +267,13 @@ impl RecordView {
                 });
             }
         }
-        Ok(self.record())
+        Ok(())
     }
 
     fn record(&self) -> Record {
-        let base = HEADER + self.files * FILE_ENTRY;
-        let successors = (0..self.successors)
-            .filter_map(|i| {
-                let at = base + i * PAIR_ENTRY;
-                Some((
-                    PassageId::parse(self.str_at(at)?),
-                    PassageId::parse(self.str_at(at + 8)?),
-                ))
-            })
+        let successors = self
+            .successors()
+            .map(|(old, new)| (PassageId::parse(old), PassageId::parse(new)))
             .collect();
         Record {
             files: self
