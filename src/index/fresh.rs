@@ -6,10 +6,11 @@
 
 use std::path::Path;
 
+use super::patch::MOST_EDITS;
 use super::plan::plan;
-use super::quick::{in_step, Check};
+use super::quick::{in_step, Check, Found};
 use super::store::RecordView;
-use super::update::{update, Progress, UpdateOptions, UpdateReport};
+use super::update::{update, update_after, Progress, UpdateOptions, UpdateReport};
 use super::{Opened, SearchIndex};
 use crate::error::{Error, Result, Warning};
 use crate::semantic::Model;
@@ -142,10 +143,11 @@ pub fn answer_fresh<T>(
     };
     // The answer from the index as opened, unless it is certain to be
     // dropped (the check doubts before it begins).
-    let (known, answer) = match index.record() {
-        Some(_) if is_vouched_for(&index, corpus) => (true, Some(ask(&index))),
+    let (known, answer, found) = match index.record() {
+        Some(_) if is_vouched_for(&index, corpus) => (true, Some(ask(&index)), None),
         Some(record) => {
-            let check = Check::new(corpus, record);
+            // Files edited in place are noted for the update.
+            let check = Check::new(corpus, record).collecting(MOST_EDITS);
             if check.in_step() {
                 std::thread::scope(|scope| {
                     let lead = scope.spawn(|| check.lead());
@@ -153,13 +155,15 @@ pub fn answer_fresh<T>(
                     // Answered: this thread helps to finish the check.
                     check.help();
                     // A check that failed proves nothing: the plan decides.
-                    (lead.join().is_ok() && check.in_step(), Some(answer))
+                    let found = lead.join().ok().and_then(|()| check.found());
+                    let known = found.as_ref().is_some_and(|f| f.files.is_empty());
+                    (known, Some(answer), found)
                 })
             } else {
-                (false, None)
+                (false, None, None)
             }
         }
-        None => (false, None),
+        None => (false, None, None),
     };
     if known {
         let opening = Opening {
@@ -170,7 +174,12 @@ pub fn answer_fresh<T>(
         let answer = answer.unwrap_or_else(|| ask(&opening.index));
         return Ok((opening, answer));
     }
-    let (opening, reopened) = not_known_in_step(corpus, dir, index, refresh, defaults, progress)?;
+    let checked = Checked {
+        refresh,
+        defaults,
+        found,
+    };
+    let (opening, reopened) = not_known_in_step(corpus, dir, index, checked, progress)?;
     // An update reopened the index: the answer came from a commit that this
     // process or another one has since replaced.
     let answer = match answer {
@@ -178,6 +187,16 @@ pub fn answer_fresh<T>(
         _ => ask(&opening.index),
     };
     Ok((opening, answer))
+}
+
+/// What a reader asked for and what its check found.
+struct Checked {
+    /// Whether a stale index is to be refreshed.
+    refresh: bool,
+    /// How an update runs.
+    defaults: UpdateOptions,
+    /// The files in doubt, as far as the check could tell.
+    found: Option<Found>,
 }
 
 /// The opening of an index that the quick check could not vouch for: it is
@@ -188,18 +207,17 @@ fn not_known_in_step(
     corpus: &Path,
     dir: &Path,
     index: SearchIndex,
-    refresh: bool,
-    defaults: UpdateOptions,
+    checked: Checked,
     progress: &dyn Progress,
 ) -> Result<(Opening, bool)> {
-    if refresh && !index.is_read_only() {
+    if checked.refresh && !index.is_read_only() {
         // The update plans under the index lock, since another process may
         // have brought the index up to date meanwhile: one walk, not two.
         let options = UpdateOptions {
             wait: None,
-            ..defaults
+            ..checked.defaults
         };
-        match update(corpus, dir, &options, progress) {
+        match update_after(corpus, dir, &options, progress, checked.found) {
             Ok((fresh, mut report)) if report.changed_anything() => {
                 let opening = Opening {
                     index: fresh,
@@ -242,7 +260,7 @@ fn not_known_in_step(
             dir.display()
         )));
     }
-    let freshness = if refresh && !index.is_read_only() {
+    let freshness = if checked.refresh && !index.is_read_only() {
         Freshness::Busy
     } else {
         Freshness::Stale(plan.summary())

@@ -162,8 +162,8 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
-    use crate::index::quick::edits;
-    use crate::index::update::{update, NoProgress, UpdateOptions};
+    use crate::index::quick::{edits, Found};
+    use crate::index::update::{update, update_after, NoProgress, UpdateOptions};
 
     /// A time long past, the same for every corpus.
     fn long_ago() -> SystemTime {
@@ -220,7 +220,7 @@ mod tests {
                 set_time(&corpus.join("notes"), long_ago() + Duration::from_secs(60));
             }
             let found = edits(&corpus, index.record().unwrap(), MOST_EDITS);
-            assert_eq!(found.map(|f| f.len()), (!walk).then_some(1));
+            assert_eq!(found.map(|f| f.files.len()), (!walk).then_some(1));
             drop(index);
             let options = UpdateOptions::default();
             let (index, report) =
@@ -250,6 +250,50 @@ mod tests {
     }
 
     #[test]
+    fn what_a_check_of_another_record_found_is_checked_again() {
+        let (dir, index) = indexed();
+        let corpus = dir.path().join("corpus");
+        let found = edits(&corpus, index.record().unwrap(), MOST_EDITS).unwrap();
+        assert!(found.files.is_empty(), "in step");
+        std::fs::write(
+            corpus.join("traite.md"),
+            "# Traité\n\nLe traité de Lisbonne.",
+        )
+        .unwrap();
+        drop(index);
+        let index_dir = dir.path().join("index");
+        let options = UpdateOptions::default();
+        // A check of another record (another process committed since):
+        // its word is not taken.
+        let stale = Found {
+            record: Some("record-0000000000000000.bin".into()),
+            ..found.clone()
+        };
+        let (_, report) =
+            update_after(&corpus, &index_dir, &options, &NoProgress, Some(stale)).unwrap();
+        assert_eq!(report.changed, 1, "{report:?}");
+        // Of the same record, it is taken: an edit made after the check
+        // is left to the next one.
+        let (index, _) = update(&corpus, &index_dir, &options, &NoProgress).unwrap();
+        let checked = Found {
+            record: index.record().unwrap().name().map(str::to_owned),
+            checked_ns: crate::index::plan::now_ns(),
+            files: Vec::new(),
+        };
+        std::fs::write(
+            corpus.join("traite.md"),
+            "# Traité\n\nLe traité de Maastricht.",
+        )
+        .unwrap();
+        drop(index);
+        let (_, report) =
+            update_after(&corpus, &index_dir, &options, &NoProgress, Some(checked)).unwrap();
+        assert_eq!(report.changed, 0, "{report:?}");
+        let (_, report) = update(&corpus, &index_dir, &options, &NoProgress).unwrap();
+        assert_eq!(report.changed, 1, "{report:?}");
+    }
+
+    #[test]
     fn what_an_edit_in_place_cannot_settle_is_left_to_the_walk() {
         let (dir, index) = indexed();
         let corpus = dir.path().join("corpus");
@@ -269,7 +313,7 @@ mod tests {
             model_id: None,
             reuse_vectors: false,
         };
-        let patched = patch(&corpus, &index, &found, 0, writing, &mut report).unwrap();
+        let patched = patch(&corpus, &index, &found.files, 0, writing, &mut report).unwrap();
         assert!(matches!(patched, Patched::NotApplicable));
         drop(index);
         let options = UpdateOptions::default();

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::apply::MISSING_TOOL;
-use super::plan::tools_available;
+use super::plan::{now_ns, tools_available};
 use super::record::is_racy;
 use super::store::RecordView;
 use crate::corpus::{mtime_ns, MANIFEST_FILE};
@@ -29,20 +29,33 @@ pub fn in_step(corpus: &Path, record: &RecordView) -> bool {
     edits(corpus, record, 0).is_some()
 }
 
+/// What a check found: the files in doubt (their places in the record
+/// file it checked), when the corpus differs from the record at most by
+/// files edited in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The record file checked (records are named by their content).
+    pub record: Option<String>,
+    /// When the check began (ns since the epoch).
+    pub checked_ns: u64,
+    /// The files in doubt, in record order; empty: in step.
+    pub files: Vec<usize>,
+}
+
 /// The recorded files (their places in `record`) that may have been edited
 /// in place, when the manifest and every directory stand, so that no file
 /// was added, removed or renamed, and at most `most` files are in doubt:
 /// a size or time changed, a time too close to the walk to be trusted, a
 /// tool that is now installed. `None` when the check doubts more than
-/// that. Empty: in step. The check on two threads.
-pub fn edits(corpus: &Path, record: &RecordView, most: usize) -> Option<Vec<usize>> {
+/// that. The check on two threads.
+pub fn edits(corpus: &Path, record: &RecordView, most: usize) -> Option<Found> {
     let check = Check::new(corpus, record).collecting(most);
     let led = std::thread::scope(|scope| {
         let lead = scope.spawn(|| check.lead());
         check.help();
         lead.join().is_ok()
     });
-    led.then(|| check.edits()).flatten()
+    led.then(|| check.found()).flatten()
 }
 
 /// Recorded files a thread checks at a time.
@@ -57,6 +70,7 @@ const RUN: usize = 256;
 pub struct Check<'a> {
     corpus: &'a Path,
     record: &'a RecordView,
+    began_ns: u64,
     next: AtomicUsize,
     doubt: AtomicBool,
     /// Files in doubt, collected (up to `most`) instead of stopping the
@@ -73,6 +87,7 @@ impl<'a> Check<'a> {
         Check {
             corpus,
             record,
+            began_ns: now_ns(),
             next: AtomicUsize::new(0),
             doubt: AtomicBool::new(doubt),
             edits: Mutex::new(Vec::new()),
@@ -82,7 +97,7 @@ impl<'a> Check<'a> {
 
     /// The same check, noting up to `most` files in doubt before it
     /// doubts the whole.
-    fn collecting(mut self, most: usize) -> Check<'a> {
+    pub fn collecting(mut self, most: usize) -> Check<'a> {
         self.most = most;
         self
     }
@@ -132,19 +147,23 @@ impl<'a> Check<'a> {
     /// The verdict, once every thread that took part has returned (and
     /// one has led).
     pub fn in_step(&self) -> bool {
-        self.edits().is_some_and(|edits| edits.is_empty())
+        self.found().is_some_and(|found| found.files.is_empty())
     }
 
-    /// The files in doubt, in record order, once every thread that took
-    /// part has returned (and one has led); `None` when the check doubts
-    /// more.
-    fn edits(&self) -> Option<Vec<usize>> {
+    /// What the check found, once every thread that took part has
+    /// returned (and one has led); `None` when it doubts more than the
+    /// files it collects.
+    pub fn found(&self) -> Option<Found> {
         if self.doubted() {
             return None;
         }
-        let mut edits = self.edits.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        edits.sort_unstable();
-        Some(edits)
+        let mut files = self.edits.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        files.sort_unstable();
+        Some(Found {
+            record: self.record.name().map(str::to_owned),
+            checked_ns: self.began_ns,
+            files,
+        })
     }
 
     fn doubted(&self) -> bool {

@@ -14,6 +14,7 @@ use super::apply::{apply, Target};
 use super::lock::{self, IndexLock};
 use super::patch::{patch, Patched, Writing, MOST_EDITS};
 use super::plan::plan;
+use super::quick::Found;
 use super::record::Record;
 use super::store::{self, Payload, RecordView};
 use super::{Opened, SearchIndex};
@@ -154,6 +155,19 @@ pub fn update(
     options: &UpdateOptions,
     progress: &dyn Progress,
 ) -> Result<(SearchIndex, UpdateReport)> {
+    update_after(corpus, dir, options, progress, None)
+}
+
+/// [`update`], after a check that `found` files in doubt: when the index's
+/// record is still the one it checked, the update takes its word instead
+/// of checking again.
+pub(super) fn update_after(
+    corpus: &Path,
+    dir: &Path,
+    options: &UpdateOptions,
+    progress: &dyn Progress,
+    found: Option<Found>,
+) -> Result<(SearchIndex, UpdateReport)> {
     let started = Instant::now();
     let mut report = UpdateReport::default();
     crate::corpus::check_corpus(corpus)?;
@@ -198,13 +212,18 @@ pub fn update(
     if !options.full && !add_vectors && report.rebuilt.is_none() {
         // The quick check: in step, or only files edited in place, as far
         // as the directories and files tell: no walk.
-        let checked_ns = super::plan::now_ns();
-        let edits = index
-            .record()
-            .and_then(|view| super::quick::edits(corpus, view, MOST_EDITS));
-        let patched = match edits {
-            Some(edits) if edits.is_empty() => Patched::Unchanged,
-            Some(edits) => {
+        let record = index.record();
+        let found = match found {
+            Some(found) if found.record.as_deref() == record.and_then(RecordView::name) => {
+                Some(found)
+            }
+            _ => record.and_then(|view| super::quick::edits(corpus, view, MOST_EDITS)),
+        };
+        let patched = match found {
+            Some(found) if found.files.is_empty() => Patched::Unchanged,
+            Some(Found {
+                files, checked_ns, ..
+            }) => {
                 let embedding = options.model.as_deref().filter(|_| same_model);
                 let encoder = embedding.map(Model::encoder).transpose()?;
                 let model_id = embedding.map(Model::id);
@@ -215,7 +234,7 @@ pub fn update(
                     model_id: model_id.as_deref(),
                     reuse_vectors: same_model,
                 };
-                let patched = patch(corpus, &index, &edits, checked_ns, writing, &mut report)?;
+                let patched = patch(corpus, &index, &files, checked_ns, writing, &mut report)?;
                 if let Patched::Committed(name) = &patched {
                     report.committed = true;
                     report.vectors.clone_from(&model_id);
