@@ -167,6 +167,15 @@ pub fn find_date(line: &str) -> Option<PartialDate> {
                 ),
             ]
         });
+    // Every date has a year of four digits: most lines are spared the
+    // patterns.
+    if !line
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.iter().all(u8::is_ascii_digit))
+    {
+        return None;
+    }
     PATTERNS.iter().find_map(|(pattern, [d, m, y])| {
         pattern.captures_iter(line).find_map(|caps| {
             let month = month_number(&caps[*m])?;

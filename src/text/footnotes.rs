@@ -16,6 +16,10 @@ static FOOTNOTE_CALL: LazyLock<Regex> =
 
 /// The number a line starts with, as a footnote would (`3 R. N. Mc…`).
 pub fn number(line: &str) -> Option<u32> {
+    // A number of ASCII digits first, or no number that parses.
+    if !line.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     FOOTNOTE_START
         .captures(line)
         .and_then(|c| c[1].parse().ok())
@@ -24,15 +28,17 @@ pub fn number(line: &str) -> Option<u32> {
 /// The numbers glued after a word (`militaire1.`) that a footnote line
 /// (`1 M. Galeotti…`) also starts with.
 pub fn calls(lines: &[&str]) -> HashSet<u32> {
-    let called: HashSet<u32> = lines
-        .iter()
-        .flat_map(|l| FOOTNOTE_CALL.captures_iter(l))
-        .filter_map(|c| c[2].parse().ok())
-        .collect();
+    let numbers: HashSet<u32> = lines.iter().filter_map(|l| number(l)).collect();
+    if numbers.is_empty() {
+        // Most texts: no line that could be a footnote, no call to look for.
+        return numbers;
+    }
     lines
         .iter()
-        .filter_map(|l| number(l))
-        .filter(|n| called.contains(n))
+        .filter(|l| l.bytes().any(|b| b.is_ascii_digit()))
+        .flat_map(|l| FOOTNOTE_CALL.captures_iter(l))
+        .filter_map(|c| c[2].parse().ok())
+        .filter(|n| numbers.contains(n))
         .collect()
 }
 

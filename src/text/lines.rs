@@ -35,6 +35,10 @@ const RUNNING_HEAD_REPEATS: usize = 3;
 
 /// The text of a list item line (`- x`, `• x`, `3. x`), without its marker.
 pub fn list_item(line: &str) -> Option<&str> {
+    let marker = |c: char| c.is_numeric() || "-*+•▪◦".contains(c);
+    if !line.trim_start().starts_with(marker) {
+        return None;
+    }
     LIST_ITEM
         .captures(line)
         .and_then(|c| c.get(1))

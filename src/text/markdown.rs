@@ -19,6 +19,9 @@ static EMPHASIS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The title of an ATX heading line (`## Titre ##` → `Titre`).
 pub fn heading(line: &str) -> Option<&str> {
+    if !line.trim_start().starts_with('#') {
+        return None;
+    }
     HEADING
         .captures(line)
         .and_then(|c| c.get(2))
