@@ -252,7 +252,7 @@ pub fn write(dir: &Path, record: &Record) -> Result<String> {
     write_encoded(dir, &encode(record))
 }
 
-/// Writes an encoded record into `dir`, as [`write`].
+/// Writes an encoded record into `dir`, as [`write()`].
 pub fn write_encoded(dir: &Path, bytes: &[u8]) -> Result<String> {
     let name = format!("{PREFIX}{}.bin", crate::fingerprint::short(bytes, 16));
     let path = dir.join(&name);
