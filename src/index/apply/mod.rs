@@ -167,23 +167,11 @@ pub(super) fn apply(
                 (cand, origin, result, warnings)
             })
             .collect();
-        // Vectors: the old ones of passages whose text is the same, the
-        // others encoded together.
-        let mut vectors = work.vectors(&loaded)?;
-        for (i, (cand, origin, result, warnings)) in loaded.into_iter().enumerate() {
-            work.report.warnings.extend(warnings);
-            match result {
-                Ok(loaded) => {
-                    work.report.extracted += usize::from(loaded.extracted);
-                    let vectors = std::mem::take(&mut vectors[i]);
-                    work.add(&cand, origin, loaded.doc, loaded.hash, vectors)?
-                }
-                Err(e) => work.keep_failed(&cand, origin, &e),
-            }
+        work.add_all(loaded, |cand| {
             if encoder.is_some() {
                 progress.advance(cand.file.size);
             }
-        }
+        })?;
         if since_checkpoint >= checkpoint_bytes && pending.peek().is_some() {
             since_checkpoint = 0;
             let partial = work.partial(pending.clone(), manifest.hash.clone(), checked_ns);
@@ -266,19 +254,30 @@ impl Edits {
             encoder: target.encoder,
             reuse_vectors: target.reuse_vectors,
         };
-        let mut vectors = work.vectors(&self.loaded)?;
-        for (i, (cand, origin, result, warnings)) in self.loaded.into_iter().enumerate() {
-            work.report.warnings.extend(warnings);
+        work.add_all(self.loaded, |_| {})?;
+        Ok((work.files, work.successors))
+    }
+}
+
+impl Apply<'_, '_> {
+    /// Adds analysed files (or keeps what the index had of those that
+    /// could not be read), `done` told of each. Vectors: the old ones of
+    /// passages whose text is the same, the others encoded together.
+    fn add_all(&mut self, loaded: Vec<Loaded>, mut done: impl FnMut(&Candidate)) -> Result<()> {
+        let mut vectors = self.vectors(&loaded)?;
+        for (i, (cand, origin, result, warnings)) in loaded.into_iter().enumerate() {
+            self.report.warnings.extend(warnings);
             match result {
                 Ok(loaded) => {
-                    work.report.extracted += usize::from(loaded.extracted);
+                    self.report.extracted += usize::from(loaded.extracted);
                     let vectors = std::mem::take(&mut vectors[i]);
-                    work.add(&cand, origin, loaded.doc, loaded.hash, vectors)?
+                    self.add(&cand, origin, loaded.doc, loaded.hash, vectors)?
                 }
-                Err(e) => work.keep_failed(&cand, origin, &e),
+                Err(e) => self.keep_failed(&cand, origin, &e),
             }
+            done(&cand);
         }
-        Ok((work.files, work.successors))
+        Ok(())
     }
 }
 
