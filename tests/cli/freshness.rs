@@ -470,7 +470,7 @@ fn a_running_watch_vouches_for_the_index_and_never_for_a_change_it_missed() {
             format!("# Veille\n\nLe mot {word} est nouveau.\n"),
         );
         let run = env.run(&["--json", &word]);
-        if run.code != 0 && !run.stderr.contains("another process is updating") {
+        if run.code != 0 && !run.stderr.contains("process is updating the index") {
             missed.push(format!("{word}: {}", run.stderr));
         }
     }
