@@ -17,7 +17,7 @@ use std::path::Path;
 use super::apply::{Edits, Target, MISSING_TOOL};
 use super::lineage::MAX_SUCCESSORS;
 use super::plan::{hash_file, warn_unknown_entries, Candidate};
-use super::record::{is_racy, FileRecord, PENDING, UNREAD_MANIFEST};
+use super::record::{settles, FileRecord, PENDING, UNREAD_MANIFEST};
 use super::store;
 use super::update::{commit, UpdateReport};
 use super::SearchIndex;
@@ -104,8 +104,7 @@ pub(super) fn patch(
         if hash.as_deref() == Some(old.hash) {
             if file.mtime_ns == old.mtime_ns {
                 // A time the record doubted, confirmed.
-                settled |=
-                    is_racy(old.mtime_ns, view.checked_ns()) && !is_racy(old.mtime_ns, checked_ns);
+                settled |= settles(old.mtime_ns, view.checked_ns(), checked_ns);
             } else {
                 let mut touched = old.to_owned();
                 touched.mtime_ns = file.mtime_ns;
@@ -124,12 +123,13 @@ pub(super) fn patch(
     if changed.is_empty() && entries.is_empty() && !settled {
         return Ok(Patched::Unchanged);
     }
-    let edited = match changed.is_empty() {
-        true => None,
-        false => match Edits::analyse(index, changed, &manifest) {
+    let edited = if changed.is_empty() {
+        None
+    } else {
+        match Edits::analyse(index, changed, &manifest) {
             Some(edited) => Some(edited),
             None => return Ok(Patched::NotApplicable),
-        },
+        }
     };
     // As the general path does, the manifest's warnings are said again.
     report.warnings.append(&mut warnings);

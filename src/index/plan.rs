@@ -13,7 +13,7 @@ use crate::corpus::rewalk::{rewalk, Known};
 use crate::corpus::{walk, Manifest, SourceFile};
 use crate::error::{Error, Result, Warning};
 
-use super::record::{is_racy, FileRecord, Record, UNREAD_MANIFEST};
+use super::record::{is_racy, settles, FileRecord, Record, UNREAD_MANIFEST};
 
 /// What has to be done to bring the index in step with the corpus.
 #[derive(Debug, Default)]
@@ -218,7 +218,7 @@ pub fn plan(corpus: &Path, record: &Record, warnings: &mut Vec<Warning>) -> Resu
     // files are compared by content, and once they are no longer in doubt,
     // the new record says so.
     let doubted = |mtime: u64| is_racy(mtime, record.checked_ns);
-    let settles = |mtime: u64| doubted(mtime) && !is_racy(mtime, checked_ns);
+    let settles = |mtime: u64| settles(mtime, record.checked_ns, checked_ns);
     plan.settled = record
         .dirs
         .iter()

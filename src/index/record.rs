@@ -102,6 +102,13 @@ pub fn is_racy(mtime_ns: u64, checked_ns: u64) -> bool {
     mtime_ns.saturating_add(RACY_NS) >= checked_ns
 }
 
+/// Whether a time that a record walked at `recorded_ns` doubted is no
+/// longer in doubt for a walk at `checked_ns`: once confirmed by content, a
+/// new record can trust it.
+pub fn settles(mtime_ns: u64, recorded_ns: u64, checked_ns: u64) -> bool {
+    is_racy(mtime_ns, recorded_ns) && !is_racy(mtime_ns, checked_ns)
+}
+
 impl Record {
     /// Total passages.
     pub fn passages(&self) -> u64 {
