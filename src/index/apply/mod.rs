@@ -150,23 +150,11 @@ pub(super) fn apply(
             batch.push(next);
         }
         since_checkpoint += bytes;
-        let loaded: Vec<_> = batch
-            .into_par_iter()
-            .map(|(cand, origin)| {
-                let mut warnings = Vec::new();
-                let result = ingest::load(
-                    &cand.file,
-                    &manifest,
-                    &detector,
-                    Some(&cache),
-                    &mut warnings,
-                );
-                if encoder.is_none() {
-                    progress.advance(cand.file.size);
-                }
-                (cand, origin, result, warnings)
-            })
-            .collect();
+        let loaded = load_all(batch, &manifest, &detector, &cache, |cand| {
+            if encoder.is_none() {
+                progress.advance(cand.file.size);
+            }
+        });
         work.add_all(loaded, |cand| {
             if encoder.is_some() {
                 progress.advance(cand.file.size);
@@ -217,15 +205,11 @@ impl Edits {
     ) -> Option<Edits> {
         let detector = LangDetector::default();
         let cache = pdf::cache_dir(index.dir());
-        let loaded: Vec<Loaded> = files
-            .into_par_iter()
-            .map(|(cand, old)| {
-                let mut warnings = Vec::new();
-                let result =
-                    ingest::load(&cand.file, manifest, &detector, Some(&cache), &mut warnings);
-                (cand, Origin::Changed(old), result, warnings)
-            })
+        let files = files
+            .into_iter()
+            .map(|(cand, old)| (cand, Origin::Changed(old)))
             .collect();
+        let loaded = load_all(files, manifest, &detector, &cache, |_| {});
         let simple = loaded
             .iter()
             .all(|(_, origin, result, _)| match (origin, result) {
@@ -257,6 +241,25 @@ impl Edits {
         work.add_all(self.loaded, |_| {})?;
         Ok((work.files, work.successors))
     }
+}
+
+/// Reads, cleans and cuts files in parallel, `done` told of each.
+fn load_all(
+    files: Vec<(Candidate, Origin)>,
+    manifest: &Manifest,
+    detector: &LangDetector,
+    cache: &std::path::Path,
+    done: impl Fn(&Candidate) + Sync,
+) -> Vec<Loaded> {
+    files
+        .into_par_iter()
+        .map(|(cand, origin)| {
+            let mut warnings = Vec::new();
+            let result = ingest::load(&cand.file, manifest, detector, Some(cache), &mut warnings);
+            done(&cand);
+            (cand, origin, result, warnings)
+        })
+        .collect()
 }
 
 impl Apply<'_, '_> {
