@@ -216,24 +216,23 @@ impl RecordView {
 
     /// The successors (old id, new id), in the order of old ids.
     pub fn successors(&self) -> impl Iterator<Item = (&str, &str)> {
-        let base = HEADER + self.files * FILE_ENTRY;
-        (0..self.successors).map(move |i| {
-            let at = base + i * PAIR_ENTRY;
-            (
-                self.str_at(at).unwrap_or(""),
-                self.str_at(at + 8).unwrap_or(""),
-            )
-        })
+        (0..self.successors).map(|i| self.successor_at(i))
+    }
+
+    /// The `i`th successor pair ("" where the file is damaged).
+    fn successor_at(&self, i: usize) -> (&str, &str) {
+        let at = HEADER + self.files * FILE_ENTRY + i * PAIR_ENTRY;
+        (
+            self.str_at(at).unwrap_or(""),
+            self.str_at(at + 8).unwrap_or(""),
+        )
     }
 
     /// The successor recorded for `id`.
     pub fn successor(&self, id: &PassageId) -> Option<PassageId> {
-        let base = HEADER + self.files * FILE_ENTRY;
-        let at = |i: usize| base + i * PAIR_ENTRY;
-        let i = binary_search(self.successors, |i| {
-            self.str_at(at(i)).unwrap_or("").cmp(id.as_str())
-        })?;
-        self.str_at(at(i) + 8).map(PassageId::parse)
+        let i = binary_search(self.successors, |i| self.successor_at(i).0.cmp(id.as_str()))?;
+        let (_, new) = self.successor_at(i);
+        (!new.is_empty()).then(|| PassageId::parse(new))
     }
 
     /// The directories of the corpus and their modification times, in
