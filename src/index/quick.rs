@@ -147,7 +147,7 @@ impl<'a> Check<'a> {
     /// The verdict, once every thread that took part has returned (and
     /// one has led).
     pub fn in_step(&self) -> bool {
-        self.found().is_some_and(|found| found.files.is_empty())
+        !self.doubted() && self.edits.lock().is_ok_and(|edits| edits.is_empty())
     }
 
     /// What the check found, once every thread that took part has
