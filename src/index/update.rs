@@ -210,50 +210,8 @@ pub(super) fn update_after(
     let same_model = model_id.is_some() && model_id == previous_model;
     let add_vectors = options.add_vectors && model_id.is_some() && !same_model;
     if !options.full && !add_vectors && report.rebuilt.is_none() {
-        // The quick check: in step, or only files edited in place, as far
-        // as the directories and files tell: no walk.
-        let record = index.record();
-        let found = match found {
-            Some(found) if found.record.as_deref() == record.and_then(RecordView::name) => {
-                Some(found)
-            }
-            _ => record.and_then(|view| super::quick::edits(corpus, view, MOST_EDITS)),
-        };
-        let patched = match found {
-            Some(found) if found.files.is_empty() => Patched::Unchanged,
-            Some(Found {
-                files, checked_ns, ..
-            }) => {
-                let embedding = options.model.as_deref().filter(|_| same_model);
-                let encoder = embedding.map(Model::encoder).transpose()?;
-                let model_id = embedding.map(Model::id);
-                let open_writer = || ready_writer(&index, options, false);
-                let writing = Writing {
-                    open_writer: &open_writer,
-                    encoder: encoder.as_ref(),
-                    model_id: model_id.as_deref(),
-                    reuse_vectors: same_model,
-                };
-                let patched = patch(corpus, &index, &files, checked_ns, writing, &mut report)?;
-                if let Patched::Committed(name) = &patched {
-                    report.committed = true;
-                    report.vectors.clone_from(&model_id);
-                    index.committed(RecordView::open(&dir.join(name))?, model_id)?;
-                    super::signs::refresh(dir, &index.searcher());
-                }
-                patched
-            }
-            None => Patched::NotApplicable,
-        };
-        if !matches!(patched, Patched::NotApplicable) {
-            if let Some(view) = index.record() {
-                report.documents = view.documents();
-                report.passages = view.passages();
-            }
-            if !report.committed {
-                report.unchanged = report.documents;
-                report.vectors = previous_model;
-            }
+        let models = (same_model, previous_model.clone());
+        if without_walk(corpus, dir, &mut index, found, options, models, &mut report)? {
             report.elapsed = started.elapsed();
             return Ok((index, report));
         }
@@ -364,6 +322,65 @@ pub(super) fn update_after(
     Ok((index, report))
 }
 
+/// The update when the quick check can tell what changed, without a walk:
+/// nothing, or only files edited in place (`patch.rs`). `found` is what a
+/// check of the index's record already found, if one did; `models` whether
+/// the index's vectors are the given model's, and whose they are. Whether
+/// the update is done.
+fn without_walk(
+    corpus: &Path,
+    dir: &Path,
+    index: &mut SearchIndex,
+    found: Option<Found>,
+    options: &UpdateOptions,
+    (same_model, previous_model): (bool, Option<String>),
+    report: &mut UpdateReport,
+) -> Result<bool> {
+    let record = index.record();
+    let found = match found {
+        Some(found) if found.record.as_deref() == record.and_then(RecordView::name) => Some(found),
+        _ => record.and_then(|view| super::quick::edits(corpus, view, MOST_EDITS)),
+    };
+    let patched = match found {
+        None => return Ok(false),
+        Some(found) if found.files.is_empty() => Patched::Unchanged,
+        Some(Found {
+            files, checked_ns, ..
+        }) => {
+            let embedding = options.model.as_deref().filter(|_| same_model);
+            let encoder = embedding.map(Model::encoder).transpose()?;
+            let model_id = embedding.map(Model::id);
+            let open_writer = || ready_writer(index, options, false);
+            let writing = Writing {
+                open_writer: &open_writer,
+                encoder: encoder.as_ref(),
+                model_id: model_id.as_deref(),
+                reuse_vectors: same_model,
+            };
+            let patched = patch(corpus, index, &files, checked_ns, writing, report)?;
+            if let Patched::Committed(name) = &patched {
+                report.committed = true;
+                report.vectors.clone_from(&model_id);
+                index.committed(RecordView::open(&dir.join(name))?, model_id)?;
+                super::signs::refresh(dir, &index.searcher());
+            }
+            patched
+        }
+    };
+    if matches!(patched, Patched::NotApplicable) {
+        return Ok(false);
+    }
+    if let Some(view) = index.record() {
+        report.documents = view.documents();
+        report.passages = view.passages();
+    }
+    if !report.committed {
+        report.unchanged = report.documents;
+        report.vectors = previous_model;
+    }
+    Ok(true)
+}
+
 /// Removes the segments a rebuild or merges replaced, now rather than at
 /// the next update. This process still tracks them, so another handle on
 /// the index, which knows only the last commit, collects them. Best effort:
@@ -378,11 +395,11 @@ fn collect_replaced(dir: &Path) {
 
 /// Commits what the writer holds with the record encoded in `record`, and
 /// returns the name of the record file. The record file is written first,
-/// durably: the commit
-/// names it. The record of the commit before stays until the next commit
-/// (whose directory sync makes this commit's `meta.json` durable first);
-/// older ones and those of commits that never landed go. A reader that read
-/// a commit whose record went opens the newer one instead.
+/// durably: the commit names it. The record of the commit before stays
+/// until the next commit (whose directory sync makes this commit's
+/// `meta.json` durable first); older ones and those of commits that never
+/// landed go. A reader that read a commit whose record went opens the
+/// newer one instead.
 pub(super) fn commit(
     writer: &mut IndexWriter,
     dir: &Path,
