@@ -176,7 +176,7 @@ fn missing(id: &PassageId, lineage: &Lineage) -> String {
             "passage {id} no longer exists (its text changed); closest current passage: {successor}"
         ),
         Lineage::Gone { doc } => format!(
-            "passage {id} does not exist in document {doc} (its text changed before this index was built)"
+            "passage {id} does not exist in document {doc} (mistyped, or its text changed before this index was built)"
         ),
         Lineage::Unknown => format!(
             "unknown passage id {id}: no document has the key '{}'",
