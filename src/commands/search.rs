@@ -61,6 +61,12 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
                 part(hit.bm25, "bm25"),
                 part(hit.semantic, "semantic")
             ));
+            if let Some((of, cosine)) = &hit.counterpart_of {
+                note(format_args!(
+                    "explain: #{} says what {of} says, in the other language (cosine {cosine:.3}): ranked after it",
+                    hit.rank
+                ));
+            }
         }
     }
     let mut out = io::stdout().lock();

@@ -86,6 +86,9 @@ pub struct JsonHit<'a> {
     /// The cosine similarity with the query, when the semantic search
     /// found the passage.
     pub semantic: Option<f32>,
+    /// The id of the hit before it that this passage says the same as,
+    /// in the other language (its translation, or the original).
+    pub counterpart_of: Option<&'a str>,
     /// The passage and its document.
     #[serde(flatten)]
     pub passage: JsonPassage<'a>,
@@ -102,6 +105,7 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
             score: hit.score,
             bm25: hit.bm25,
             semantic: hit.semantic,
+            counterpart_of: hit.counterpart_of.as_ref().map(|(id, _)| id.as_str()),
             passage: JsonPassage::new(&hit.passage, &hit.meta),
             snippet: &hit.snippet.text,
             highlights: hit

@@ -30,16 +30,19 @@ pub struct Fusion {
 /// The default was chosen on the dev sets (BENCHMARKS.md lists every
 /// variant tried): ranks weigh from the first places (`k` 10, not the
 /// usual 60, since BM25's first hits are usually right); meaning counts
-/// less than words in the query's language (0.3) and twice that in the
-/// other language (0.6), where BM25 has only translations; and a query of
-/// one or two words gets a third or two thirds of that (sentence vectors
-/// say little of a name or a term).
+/// less than words (0.3), in both languages alike, since the other
+/// language's version of the first hits is ranked after them by
+/// [`super::counterpart`] (weighing the other language's meaning more
+/// brought it up too, and put passages of the other language before the
+/// query's own exact matches); and a query of one or two words gets a
+/// third or two thirds of that (sentence vectors say little of a name or
+/// a term).
 impl Default for Fusion {
     fn default() -> Self {
         Fusion {
             k: 10.0,
             semantic_weight: 0.3,
-            other_weight: 0.6,
+            other_weight: 0.3,
             per_language: true,
             full_words: 3,
         }

@@ -3,6 +3,7 @@
 //! (BM25) and snippets ([`snippet`]); and the trimming of a quotation to
 //! the sentences that match ([`trim`]).
 
+pub mod counterpart;
 pub mod filter;
 pub mod hybrid;
 pub mod nearest;
@@ -99,6 +100,10 @@ pub struct Hit {
     /// The cosine similarity with the query, when the semantic search
     /// found the passage.
     pub semantic: Option<f32>,
+    /// The hit before it that this passage says the same as, in the
+    /// other language, and their cosine similarity: a counterpart ranked
+    /// after it ([`counterpart`]).
+    pub counterpart_of: Option<(crate::PassageId, f32)>,
     /// The passage.
     pub passage: Passage,
     /// Its document's metadata.
@@ -125,6 +130,7 @@ struct Ranked {
     score: f32,
     bm25: Option<f32>,
     cosine: Option<f32>,
+    counterpart_of: Option<(crate::PassageId, f32)>,
     passage: Passage,
     meta: SourceMeta,
 }
@@ -140,6 +146,7 @@ impl Ranked {
             score: cosine,
             bm25: None,
             cosine: Some(cosine),
+            counterpart_of: None,
             passage,
             meta,
         }
@@ -264,23 +271,30 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     });
     let mode = mode(index, options, plain.is_some(), &mut results)?;
     results.mode = Some(mode);
-    let top = match mode {
-        Mode::Bm25 => top
+    let scope = filter::scope(&filters, &exclusions);
+    let vector = match mode {
+        Mode::Bm25 => None,
+        Mode::Hybrid | Mode::Semantic => {
+            let model = options.model.as_deref().expect("a model in these modes");
+            let words = plain.as_ref().map(|(w, _)| w.join(" ")).unwrap_or_default();
+            Some(model.encoder()?.encode(&words))
+        }
+    };
+    let top = match &vector {
+        None => top
             .into_iter()
             .map(|(score, (passage, meta))| Ranked {
                 score,
                 bm25: Some(score),
                 cosine: None,
+                counterpart_of: None,
                 passage,
                 meta,
             })
             .collect(),
-        Mode::Hybrid | Mode::Semantic => {
-            let model = options.model.as_deref().expect("a model in these modes");
-            let words = plain.as_ref().map(|(w, _)| w.join(" ")).unwrap_or_default();
-            let scope = filter::scope(&filters, &exclusions);
-            let vector = model.encoder()?.encode(&words);
-            let near = nearest_passages(index, &searcher, &scope, &vector, collect)?;
+        Some(vector) => {
+            let words = plain.as_ref().map_or(0, |(w, _)| w.len());
+            let near = nearest_passages(index, &searcher, &scope, vector, collect)?;
             if mode == Mode::Semantic {
                 by_meaning(near)
             } else {
@@ -289,10 +303,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                     top,
                     near,
                     |(p, _)| p.id.clone(),
-                    (
-                        lang.map(|l| schema::lang_id(l) as usize),
-                        words.split_whitespace().count(),
-                    ),
+                    (lang.map(|l| schema::lang_id(l) as usize), words),
                     &fusion,
                 )
                 .into_iter()
@@ -300,6 +311,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                     score: f.score,
                     bm25: f.bm25,
                     cosine: f.cosine,
+                    counterpart_of: None,
                     passage: f.item.0,
                     meta: f.item.1,
                 })
@@ -309,6 +321,9 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     };
     let per_doc = options.per_doc.unwrap_or(rank::DEFAULT_PER_DOC);
     let mut top = rank::diversify(top, Ranked::doc, per_doc);
+    if let (Some(vector), None) = (&vector, options.lang) {
+        top = with_counterparts(index, &searcher, &scope, vector, top)?;
+    }
     // A translated query finds passages of both languages: when the first
     // places are all in one language, the other language's best passage
     // that says all of the query (in its words or their translations) gets
@@ -340,6 +355,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                     score: shown,
                     bm25: Some(score),
                     cosine: None,
+                    counterpart_of: None,
                     passage,
                     meta,
                 };
@@ -364,6 +380,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             score,
             bm25,
             cosine,
+            counterpart_of,
             passage,
             meta,
         },
@@ -380,6 +397,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             score,
             bm25,
             semantic: cosine,
+            counterpart_of,
             passage,
             meta,
             snippet,
@@ -437,6 +455,68 @@ fn mode(
 
 /// A passage with its score.
 type Scored = (f32, (Passage, SourceMeta));
+
+/// The first hits' counterparts in the other language, each ranked right
+/// after its hit with the hit's score ([`counterpart`]); `vector` is the
+/// query's.
+fn with_counterparts(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    scope: &dyn Query,
+    vector: &[f32],
+    top: Vec<Ranked>,
+) -> Result<Vec<Ranked>> {
+    let mut pivots = Vec::new();
+    let mut places = Vec::new();
+    for (at, hit) in top.iter().enumerate().take(counterpart::PIVOTS) {
+        let found = index.address(searcher, &hit.passage.id)?;
+        let Some(quantised) = found
+            .map(|a| index.vector(searcher, a))
+            .transpose()?
+            .flatten()
+        else {
+            continue;
+        };
+        pivots.push(counterpart::Pivot {
+            lang: hit.passage.lang,
+            doc: hit.doc(),
+            vector: quantised.values(),
+        });
+        places.push(at);
+    }
+    let decode = |address| -> Result<(Passage, SourceMeta)> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        Ok(schema::decode(index.fields(), &doc))
+    };
+    let found = counterpart::find(index, searcher, scope, &pivots, |address| {
+        Ok(decode(address)?.0.id.doc().to_owned())
+    })?;
+    let mut placed = Vec::new();
+    for (&at, found) in places.iter().zip(found) {
+        let Some(found) = found else { continue };
+        let hit = &top[at];
+        let (passage, meta) = decode(found.address)?;
+        let known = top.iter().find(|h| h.passage.id == passage.id);
+        let cosine = match known.and_then(|h| h.cosine) {
+            Some(c) => Some(c),
+            None => index
+                .vector(searcher, found.address)?
+                .map(|q| q.dot(vector)),
+        };
+        placed.push((
+            at,
+            Ranked {
+                score: hit.score,
+                bm25: known.and_then(|h| h.bm25),
+                cosine,
+                counterpart_of: Some((hit.passage.id.clone(), found.cosine)),
+                passage,
+                meta,
+            },
+        ));
+    }
+    Ok(counterpart::place(top, placed, |h| h.passage.id.clone()))
+}
 
 /// The `per_lang` passages of each language nearest to `vector` within
 /// `scope`, read back, best first.
@@ -523,6 +603,7 @@ pub fn similar(
             score: h.score,
             bm25: None,
             semantic: h.cosine,
+            counterpart_of: None,
             snippet: snippet::lead(&h.passage.text),
             passage: h.passage,
             meta: h.meta,

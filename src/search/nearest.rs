@@ -56,54 +56,78 @@ pub fn nearest(
     vector: &[f32],
     per_lang: usize,
 ) -> Result<[Vec<Near>; 2]> {
+    let mut found = nearest_each(index, searcher, scope, &[(vector, None)], per_lang)?;
+    Ok(found.pop().unwrap_or_default())
+}
+
+/// [`nearest`] for several vectors in one scan, each with the language its
+/// neighbours are wanted in (`None`: both): the lists of each vector, in
+/// order.
+pub fn nearest_each(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    scope: &dyn Query,
+    queries: &[(&[f32], Option<Lang>)],
+    per_lang: usize,
+) -> Result<Vec<[Vec<Near>; 2]>> {
+    if queries.is_empty() {
+        return Ok(Vec::new());
+    }
     let collector = NearestCollector {
-        signs: Quantised::new(vector).signs,
+        queries: queries
+            .iter()
+            .map(|(vector, lang)| (Quantised::new(vector).signs, *lang))
+            .collect(),
         candidates: candidates().max(per_lang),
         index_dir: index.dir().to_path_buf(),
         writable: !index.is_read_only(),
     };
-    let candidates = searcher.search(scope, &collector)?;
+    let found = searcher.search(scope, &collector)?;
     let mut fine: Vec<Option<Column<u64>>> = searcher
         .segment_readers()
         .iter()
         .map(|reader| reader.fast_fields().u64("vec_fine").ok())
         .collect();
-    let mut out: [Vec<Near>; 2] = [Vec::new(), Vec::new()];
-    for ((list, lang), found) in out
-        .iter_mut()
-        .zip([Lang::French, Lang::English])
-        .zip(candidates)
-    {
-        // In the order of the index, so that the pages they are on are
-        // read forward.
-        let mut addresses: Vec<DocAddress> = found.into_iter().map(|(_, a)| a).collect();
-        addresses.sort_unstable();
-        for address in addresses {
-            let Some(column) = fine
-                .get_mut(address.segment_ord as usize)
-                .and_then(Option::as_mut)
-            else {
-                continue;
-            };
-            let rows = column.index.value_row_ids(address.doc_id);
-            if rows.len() != FINE_WORDS {
-                continue;
+    let mut out = Vec::with_capacity(queries.len());
+    for ((vector, _), candidates) in queries.iter().zip(found) {
+        let mut lists: [Vec<Near>; 2] = [Vec::new(), Vec::new()];
+        for ((list, lang), found) in lists
+            .iter_mut()
+            .zip([Lang::French, Lang::English])
+            .zip(candidates)
+        {
+            // In the order of the index, so that the pages they are on are
+            // read forward.
+            let mut addresses: Vec<DocAddress> = found.into_iter().map(|(_, a)| a).collect();
+            addresses.sort_unstable();
+            for address in addresses {
+                let Some(column) = fine
+                    .get_mut(address.segment_ord as usize)
+                    .and_then(Option::as_mut)
+                else {
+                    continue;
+                };
+                let rows = column.index.value_row_ids(address.doc_id);
+                if rows.len() != FINE_WORDS {
+                    continue;
+                }
+                let mut words = [0u64; FINE_WORDS];
+                column.values.get_range(u64::from(rows.start), &mut words);
+                list.push(Near {
+                    cosine: dot_fine(&words, vector),
+                    address,
+                    lang,
+                });
             }
-            let mut words = [0u64; FINE_WORDS];
-            column.values.get_range(u64::from(rows.start), &mut words);
-            list.push(Near {
-                cosine: dot_fine(&words, vector),
-                address,
-                lang,
+            list.sort_by(|a, b| {
+                b.cosine
+                    .total_cmp(&a.cosine)
+                    .then(a.address.segment_ord.cmp(&b.address.segment_ord))
+                    .then(a.address.doc_id.cmp(&b.address.doc_id))
             });
+            list.truncate(per_lang);
         }
-        list.sort_by(|a, b| {
-            b.cosine
-                .total_cmp(&a.cosine)
-                .then(a.address.segment_ord.cmp(&b.address.segment_ord))
-                .then(a.address.doc_id.cmp(&b.address.doc_id))
-        });
-        list.truncate(per_lang);
+        out.push(lists);
     }
     Ok(out)
 }
@@ -111,9 +135,11 @@ pub fn nearest(
 /// Candidates of one language: Hamming distance, passage.
 type Candidates = Vec<(u32, DocAddress)>;
 
-/// Picks the candidates of each language over all segments.
+/// Picks the candidates of each language over all segments, for each
+/// query.
 struct NearestCollector {
-    signs: [u32; SIGN_WORDS],
+    /// Each query's sign bits, and the language it wants, if only one.
+    queries: Vec<([u32; SIGN_WORDS], Option<Lang>)>,
     candidates: usize,
     /// Where the segments' sign tables are, and whether missing ones may
     /// be left there.
@@ -123,11 +149,12 @@ struct NearestCollector {
 
 /// What a segment's scan keeps.
 pub struct NearestSegment {
-    signs: [u32; SIGN_WORDS],
+    queries: Vec<([u32; SIGN_WORDS], Option<Lang>)>,
     segment: SegmentOrdinal,
     /// The segment's signs and languages; `None` when it has no vectors.
     table: Option<SignTable>,
-    candidates: [Nearest<DocId>; 2],
+    /// Each query's candidates in each language.
+    candidates: Vec<[Nearest<DocId>; 2]>,
     distances: Vec<u32>,
     /// Documents given one at a time (a segment with deletions), held as
     /// a run of consecutive ones to scan at once: first, length.
@@ -144,18 +171,22 @@ impl NearestSegment {
         if n == 0 {
             return;
         }
-        hamming_rows(&self.signs, table.rows(first, n), &mut self.distances);
+        let rows = table.rows(first, n);
         let langs = table.langs(first, n);
-        for (i, (&distance, &lang)) in self.distances.iter().zip(langs).enumerate() {
-            if lang != signs::NO_VECTOR {
-                self.candidates[usize::from(lang == 1)].push(distance, first + i as DocId);
+        for ((query, wanted), candidates) in self.queries.iter().zip(&mut self.candidates) {
+            hamming_rows(query, rows, &mut self.distances);
+            let wanted = wanted.map(|l| u8::from(l == Lang::English));
+            for (i, (&distance, &lang)) in self.distances.iter().zip(langs).enumerate() {
+                if lang != signs::NO_VECTOR && wanted.is_none_or(|w| w == lang) {
+                    candidates[usize::from(lang == 1)].push(distance, first + i as DocId);
+                }
             }
         }
     }
 }
 
 impl Collector for NearestCollector {
-    type Fruit = [Candidates; 2];
+    type Fruit = Vec<[Candidates; 2]>;
     type Child = NearestSegment;
 
     fn for_segment(
@@ -166,10 +197,14 @@ impl Collector for NearestCollector {
         // A segment without vectors (an index being given them) has no
         // table.
         Ok(NearestSegment {
-            signs: self.signs,
+            queries: self.queries.clone(),
             segment,
             table: signs::load(&self.index_dir, self.writable, reader),
-            candidates: [Nearest::new(self.candidates), Nearest::new(self.candidates)],
+            candidates: self
+                .queries
+                .iter()
+                .map(|_| [Nearest::new(self.candidates), Nearest::new(self.candidates)])
+                .collect(),
             distances: Vec::new(),
             run: (0, 0),
         })
@@ -179,14 +214,23 @@ impl Collector for NearestCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<[Candidates; 2]>) -> tantivy::Result<[Candidates; 2]> {
-        let mut out: [Candidates; 2] = [Vec::new(), Vec::new()];
+    fn merge_fruits(
+        &self,
+        fruits: Vec<Vec<[Candidates; 2]>>,
+    ) -> tantivy::Result<Vec<[Candidates; 2]>> {
+        let mut out: Vec<[Candidates; 2]> = self
+            .queries
+            .iter()
+            .map(|_| [Vec::new(), Vec::new()])
+            .collect();
         for fruit in fruits {
             for (all, part) in out.iter_mut().zip(fruit) {
-                all.extend(part);
+                for (all, part) in all.iter_mut().zip(part) {
+                    all.extend(part);
+                }
             }
         }
-        for list in &mut out {
+        for list in out.iter_mut().flatten() {
             list.sort_unstable();
             list.truncate(self.candidates);
         }
@@ -195,7 +239,7 @@ impl Collector for NearestCollector {
 }
 
 impl SegmentCollector for NearestSegment {
-    type Fruit = [Candidates; 2];
+    type Fruit = Vec<[Candidates; 2]>;
 
     fn collect_block(&mut self, docs: &[DocId]) {
         let (Some(&first), Some(&last)) = (docs.first(), docs.last()) else {
@@ -225,16 +269,21 @@ impl SegmentCollector for NearestSegment {
         }
     }
 
-    fn harvest(mut self) -> [Candidates; 2] {
+    fn harvest(mut self) -> Vec<[Candidates; 2]> {
         let (first, n) = self.run;
         self.scan(first, n);
         let segment = self.segment;
-        self.candidates.map(|nearest| {
-            nearest
-                .into_sorted()
-                .into_iter()
-                .map(|(distance, doc)| (distance, DocAddress::new(segment, doc)))
-                .collect()
-        })
+        self.candidates
+            .into_iter()
+            .map(|languages| {
+                languages.map(|nearest| {
+                    nearest
+                        .into_sorted()
+                        .into_iter()
+                        .map(|(distance, doc)| (distance, DocAddress::new(segment, doc)))
+                        .collect()
+                })
+            })
+            .collect()
     }
 }

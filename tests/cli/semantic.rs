@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::harness::{assert_contains, model_dir, Env};
+use crate::harness::{assert_contains, field, model_dir, seed_corpus, Env};
 use crate::serve::Server;
 use nrel_search::semantic::{Model, MODEL_FILE};
 
@@ -347,4 +347,81 @@ fn a_bad_model_file_is_one_line_naming_it() {
     let run = env.run(&["Conseil"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_contains(&run.stderr, "semantic search is off");
+}
+
+#[test]
+fn a_hits_translation_in_another_document_follows_it() {
+    let Some(dir) = model_dir() else { return };
+    let mut env = Env::empty();
+    env.model = Some(dir);
+    // The corpus's bilingual page: one of its French paragraphs and the
+    // English version that follows it, each in a document of its own,
+    // beside the rest of the corpus.
+    let page = std::fs::read_to_string(seed_corpus().join("2022-otan-relations-avec-la-russie.md"))
+        .unwrap();
+    let paragraph = |start: &str| {
+        page.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap()
+            .to_owned()
+    };
+    let french = paragraph("Les Alliés continuent de croire");
+    let english = paragraph("Allies continue to believe");
+    env.write("communique-fr.txt", format!("Communiqué\n\n{french}\n"));
+    env.write("communique-en.txt", format!("Communiqué\n\n{english}\n"));
+    for name in [
+        "2011-relations-otan-russie-rapprochement.txt",
+        "momzikoff-alliances-securitaires-espace-postsovietique.txt",
+    ] {
+        env.write(name, std::fs::read(seed_corpus().join(name)).unwrap());
+    }
+    let query =
+        "un partenariat stratégique entre l'OTAN et la Russie fondé sur le droit international";
+    let run = env.run(&["--explain", "--json", "-n", "5", query]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hits = run.json();
+    let at = hits
+        .iter()
+        .position(|h| field(h, "path").ends_with("communique-fr.txt"))
+        .unwrap_or_else(|| panic!("{hits:?}"));
+    let next = &hits[at + 1];
+    assert!(
+        field(next, "path").ends_with("communique-en.txt"),
+        "{hits:?}"
+    );
+    assert_eq!(next["counterpart_of"], hits[at]["id"]);
+    assert_eq!(next["score"], hits[at]["score"]);
+    assert_contains(&run.stderr, "says what");
+    // Only a passage that says the same is a counterpart.
+    assert!(hits
+        .iter()
+        .filter(|h| !h["counterpart_of"].is_null())
+        .all(|h| field(h, "path").ends_with("communique-en.txt")));
+    // One language asked for, or words alone: no counterparts.
+    for args in [["--lang", "fr"], ["--mode", "bm25"]] {
+        let hits = env.hits(&[args[0], args[1], "-n", "5", query]);
+        assert!(
+            hits.iter().all(|h| h["counterpart_of"].is_null()),
+            "{hits:?}"
+        );
+    }
+}
+
+#[test]
+fn a_translation_in_the_hits_own_document_is_no_counterpart() {
+    let Some(env) = seed_with_model() else { return };
+    // The bundled page says it in French, then in English: the reader of
+    // the French paragraph is already on the page.
+    let hits = env.hits(&[
+        "-n",
+        "10",
+        "un partenariat entre l'OTAN et la Russie fondé sur le respect du droit international",
+    ]);
+    assert!(hits
+        .iter()
+        .any(|h| field(h, "text").starts_with("Les Alliés continuent de croire")));
+    assert!(
+        hits.iter().all(|h| h["counterpart_of"].is_null()),
+        "{hits:?}"
+    );
 }
