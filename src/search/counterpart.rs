@@ -12,10 +12,11 @@
 //! a passage and its translation lie at a cosine similarity of about 0.8
 //! to 0.95, where passages on the same subject in other words lie at 0.4
 //! to 0.7. So the first hits' vectors are looked up, the other language's
-//! passages nearest to them are found in one scan (that of a semantic
-//! search), and a passage at [`SAME_MEANING`] or more from a hit, in
-//! another document, follows it. A translation in the hit's own document
-//! (a bilingual page) stays where it ranks: the reader is already there.
+//! passages nearest to them are found in one scan for all of them (a scan
+//! like a semantic search's, after the search), and a passage at
+//! [`SAME_MEANING`] or more from a hit, in another document, follows it.
+//! A translation in the hit's own document (a bilingual page) stays where
+//! it ranks: the reader is already there.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -40,13 +41,18 @@ pub const PIVOTS: usize = 3;
 /// nearest may be in the hit's own document.
 const NEAREST: usize = 3;
 
+/// Candidates the sign bits pick for each hit before their four-bit
+/// vectors are compared: a translation is among the very nearest, where
+/// a search by a query's vector needs many more.
+const CANDIDATES: usize = 32;
+
 /// A hit whose counterpart is looked for.
 pub struct Pivot<'a> {
     /// Its language: the counterpart is in the other.
     pub lang: Lang,
     /// Its document: the counterpart is in another.
     pub doc: &'a str,
-    /// Its vector.
+    /// Its vector, of unit length.
     pub vector: Vec<f32>,
 }
 
@@ -74,7 +80,7 @@ pub fn find(
         .iter()
         .map(|p| (p.vector.as_slice(), Some(p.lang.other())))
         .collect();
-    let lists = nearest::nearest_each(index, searcher, scope, &queries, NEAREST)?;
+    let lists = nearest::nearest_each(index, searcher, scope, &queries, NEAREST, CANDIDATES)?;
     let mut out = Vec::with_capacity(pivots.len());
     for (pivot, lists) in pivots.iter().zip(lists) {
         let mut found = None;
@@ -97,9 +103,10 @@ pub fn find(
 
 /// Ranks each counterpart right after its hit: `found` holds the index in
 /// `hits` of a hit and its counterpart, which takes the place of the same
-/// passage further down in `hits` (one above or right after the hit keeps
-/// its place), else is inserted. A passage that is the counterpart of two
-/// hits follows the first.
+/// passage further down in `hits` (or right after the hit: it is the
+/// counterpart there too, and follows the hit if that moves), else is
+/// inserted; one ranked above its hit keeps its place. A passage that is
+/// the counterpart of two hits follows the first.
 pub fn place<T, K: Eq + Hash>(
     hits: Vec<T>,
     found: Vec<(usize, T)>,
@@ -117,7 +124,7 @@ pub fn place<T, K: Eq + Hash>(
         }
         let k = key(&counterpart);
         let slot = match (at.get(&k), added.get(&k)) {
-            (Some(&i), _) if i <= hit + 1 => continue,
+            (Some(&i), _) if i <= hit => continue,
             (Some(&i), _) => {
                 if next.contains(&Some(i)) {
                     continue;
@@ -190,6 +197,17 @@ mod tests {
         assert_eq!(placed, ["fr1", "en1", "fr2", "fr3"]);
         let placed = place(vec!["fr1", "fr2"], vec![(0, "en9"), (1, "en9")], |h| *h);
         assert_eq!(placed, ["fr1", "en9", "fr2"]);
+    }
+
+    #[test]
+    fn a_counterpart_right_after_its_hit_stays_with_it() {
+        let hits = ids(&["fr1", "en1", "fr2"]);
+        assert_eq!(place(hits, vec![(0, "en1")], |h| *h), ["fr1", "en1", "fr2"]);
+        // en0's counterpart is fr2; fr2's is en3, right after it, which
+        // goes up with it.
+        let hits = ids(&["en0", "fr1", "fr2", "en3"]);
+        let placed = place(hits, vec![(0, "fr2"), (2, "en3")], |h| *h);
+        assert_eq!(placed, ["en0", "fr2", "en3", "fr1"]);
     }
 
     #[test]

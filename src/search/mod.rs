@@ -322,7 +322,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     let per_doc = options.per_doc.unwrap_or(rank::DEFAULT_PER_DOC);
     let mut top = rank::diversify(top, Ranked::doc, per_doc);
     if let (Some(vector), None) = (&vector, options.lang) {
-        top = with_counterparts(index, &searcher, &scope, vector, top)?;
+        top = with_counterparts(index, &searcher, &scope, vector, top, (wanted, per_doc))?;
     }
     // A translated query finds passages of both languages: when the first
     // places are all in one language, the other language's best passage
@@ -458,17 +458,21 @@ type Scored = (f32, (Passage, SourceMeta));
 
 /// The first hits' counterparts in the other language, each ranked right
 /// after its hit with the hit's score ([`counterpart`]); `vector` is the
-/// query's.
+/// query's. Only hits with a place after them among the `wanted` have
+/// one, and not one of a document that already has `per_doc` of the
+/// first places (0: no limit).
 fn with_counterparts(
     index: &SearchIndex,
     searcher: &tantivy::Searcher,
     scope: &dyn Query,
     vector: &[f32],
     top: Vec<Ranked>,
+    (wanted, per_doc): (usize, usize),
 ) -> Result<Vec<Ranked>> {
     let mut pivots = Vec::new();
     let mut places = Vec::new();
-    for (at, hit) in top.iter().enumerate().take(counterpart::PIVOTS) {
+    let looked_for = counterpart::PIVOTS.min(wanted.saturating_sub(1));
+    for (at, hit) in top.iter().enumerate().take(looked_for) {
         let found = index.address(searcher, &hit.passage.id)?;
         let Some(quantised) = found
             .map(|a| index.vector(searcher, a))
@@ -477,12 +481,20 @@ fn with_counterparts(
         else {
             continue;
         };
+        let mut values = quantised.values();
+        let norm = values.iter().map(|v| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            values.iter_mut().for_each(|v| *v /= norm);
+        }
         pivots.push(counterpart::Pivot {
             lang: hit.passage.lang,
             doc: hit.doc(),
-            vector: quantised.values(),
+            vector: values,
         });
         places.push(at);
+    }
+    if pivots.is_empty() {
+        return Ok(top);
     }
     let decode = |address| -> Result<(Passage, SourceMeta)> {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -491,11 +503,17 @@ fn with_counterparts(
     let found = counterpart::find(index, searcher, scope, &pivots, |address| {
         Ok(decode(address)?.0.id.doc().to_owned())
     })?;
+    let first = &top[..top.len().min(rank::DIVERSE_PLACES)];
     let mut placed = Vec::new();
     for (&at, found) in places.iter().zip(found) {
         let Some(found) = found else { continue };
         let hit = &top[at];
         let (passage, meta) = decode(found.address)?;
+        let in_first = first.iter().any(|h| h.passage.id == passage.id);
+        let of_its_doc = first.iter().filter(|h| h.doc() == passage.id.doc()).count();
+        if per_doc > 0 && !in_first && of_its_doc >= per_doc {
+            continue;
+        }
         let known = top.iter().find(|h| h.passage.id == passage.id);
         let cosine = match known.and_then(|h| h.cosine) {
             Some(c) => Some(c),
@@ -515,7 +533,15 @@ fn with_counterparts(
             },
         ));
     }
-    Ok(counterpart::place(top, placed, |h| h.passage.id.clone()))
+    let mut top = counterpart::place(top, placed, |h| h.passage.id.clone());
+    // A counterpart shows the score of the hit it follows, which may have
+    // moved up as another hit's counterpart.
+    for at in 1..top.len() {
+        if top[at].counterpart_of.is_some() {
+            top[at].score = top[at - 1].score;
+        }
+    }
+    Ok(top)
 }
 
 /// The `per_lang` passages of each language nearest to `vector` within

@@ -18,7 +18,7 @@ use crate::index::signs::{self, SignTable};
 use crate::index::SearchIndex;
 use crate::lang::Lang;
 use crate::semantic::vectors::{
-    dot_fine, hamming_rows, Nearest, Quantised, FINE_WORDS, SIGN_WORDS,
+    dot_fine, hamming_rows, hamming_rows_tagged, Nearest, Quantised, FINE_WORDS, SIGN_WORDS,
 };
 
 /// Candidates per language that the sign bits pick for reranking: the
@@ -56,19 +56,28 @@ pub fn nearest(
     vector: &[f32],
     per_lang: usize,
 ) -> Result<[Vec<Near>; 2]> {
-    let mut found = nearest_each(index, searcher, scope, &[(vector, None)], per_lang)?;
+    let mut found = nearest_each(
+        index,
+        searcher,
+        scope,
+        &[(vector, None)],
+        per_lang,
+        candidates(),
+    )?;
     Ok(found.pop().unwrap_or_default())
 }
 
 /// [`nearest`] for several vectors in one scan, each with the language its
-/// neighbours are wanted in (`None`: both): the lists of each vector, in
-/// order.
+/// neighbours are wanted in (`None`: both), the sign bits picking
+/// `candidates` of each language for the four-bit vectors to rerank: the
+/// lists of each vector, in order.
 pub fn nearest_each(
     index: &SearchIndex,
     searcher: &tantivy::Searcher,
     scope: &dyn Query,
     queries: &[(&[f32], Option<Lang>)],
     per_lang: usize,
+    candidates: usize,
 ) -> Result<Vec<[Vec<Near>; 2]>> {
     if queries.is_empty() {
         return Ok(Vec::new());
@@ -78,7 +87,7 @@ pub fn nearest_each(
             .iter()
             .map(|(vector, lang)| (Quantised::new(vector).signs, *lang))
             .collect(),
-        candidates: candidates().max(per_lang),
+        candidates: candidates.max(per_lang),
         index_dir: index.dir().to_path_buf(),
         writable: !index.is_read_only(),
     };
@@ -156,6 +165,7 @@ pub struct NearestSegment {
     /// Each query's candidates in each language.
     candidates: Vec<[Nearest<DocId>; 2]>,
     distances: Vec<u32>,
+    tagged: Vec<(u32, u32)>,
     /// Documents given one at a time (a segment with deletions), held as
     /// a run of consecutive ones to scan at once: first, length.
     run: (DocId, usize),
@@ -174,11 +184,22 @@ impl NearestSegment {
         let rows = table.rows(first, n);
         let langs = table.langs(first, n);
         for ((query, wanted), candidates) in self.queries.iter().zip(&mut self.candidates) {
-            hamming_rows(query, rows, &mut self.distances);
-            let wanted = wanted.map(|l| u8::from(l == Lang::English));
-            for (i, (&distance, &lang)) in self.distances.iter().zip(langs).enumerate() {
-                if lang != signs::NO_VECTOR && wanted.is_none_or(|w| w == lang) {
-                    candidates[usize::from(lang == 1)].push(distance, first + i as DocId);
+            match wanted {
+                None => {
+                    hamming_rows(query, rows, &mut self.distances);
+                    for (i, (&distance, &lang)) in self.distances.iter().zip(langs).enumerate() {
+                        if lang != signs::NO_VECTOR {
+                            candidates[usize::from(lang == 1)].push(distance, first + i as DocId);
+                        }
+                    }
+                }
+                // One language: the other's rows are not compared.
+                Some(lang) => {
+                    let tag = u8::from(*lang == Lang::English);
+                    hamming_rows_tagged(query, rows, (langs, tag), &mut self.tagged);
+                    for &(distance, i) in &self.tagged {
+                        candidates[usize::from(tag)].push(distance, first + i);
+                    }
                 }
             }
         }
@@ -206,6 +227,7 @@ impl Collector for NearestCollector {
                 .map(|_| [Nearest::new(self.candidates), Nearest::new(self.candidates)])
                 .collect(),
             distances: Vec::new(),
+            tagged: Vec::new(),
             run: (0, 0),
         })
     }

@@ -120,6 +120,63 @@ fn hamming_rows_with(q: &[u64; SIGN_WORDS / 2], rows: &[u8], out: &mut Vec<u32>)
     }
 }
 
+/// [`hamming_rows`] for the rows whose byte in `tags` (one a row) is
+/// `tag` only: their distances and indices, in `out` (cleared first).
+pub fn hamming_rows_tagged(
+    query: &[u32; SIGN_WORDS],
+    rows: &[u8],
+    (tags, tag): (&[u8], u8),
+    out: &mut Vec<(u32, u32)>,
+) {
+    let mut q = [0u64; SIGN_WORDS / 2];
+    for (i, pair) in query.chunks_exact(2).enumerate() {
+        q[i] = u64::from(pair[0]) | u64::from(pair[1]) << 32;
+    }
+    out.clear();
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the processor has the instruction, as just checked.
+        unsafe { hamming_rows_tagged_popcnt(&q, rows, (tags, tag), out) };
+        return;
+    }
+    hamming_rows_tagged_with(&q, rows, (tags, tag), out);
+}
+
+/// [`hamming_rows_tagged`] compiled with the processor's population count.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+unsafe fn hamming_rows_tagged_popcnt(
+    q: &[u64; SIGN_WORDS / 2],
+    rows: &[u8],
+    tagged: (&[u8], u8),
+    out: &mut Vec<(u32, u32)>,
+) {
+    hamming_rows_tagged_with(q, rows, tagged, out);
+}
+
+#[inline(always)]
+fn hamming_rows_tagged_with(
+    q: &[u64; SIGN_WORDS / 2],
+    rows: &[u8],
+    (tags, tag): (&[u8], u8),
+    out: &mut Vec<(u32, u32)>,
+) {
+    for (i, (row, _)) in rows
+        .chunks_exact(SIGN_WORDS * 4)
+        .zip(tags)
+        .enumerate()
+        .filter(|(_, (_, &t))| t == tag)
+    {
+        let mut distance = 0;
+        for (k, &q) in q.iter().enumerate() {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&row[8 * k..8 * k + 8]);
+            distance += (u64::from_le_bytes(word) ^ q).count_ones();
+        }
+        out.push((distance, i as u32));
+    }
+}
+
 /// The approximate dot product of a vector's four-bit words (its scale's
 /// word first, as [`Quantised::fine`]) with a full vector.
 pub fn dot_fine<W: Copy + Into<u64>>(fine: &[W], query: &[f32]) -> f32 {
@@ -187,6 +244,25 @@ impl<T: Ord> Nearest<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tagged_rows_are_the_rows_of_their_tag() {
+        let vectors: Vec<Quantised> = (1..=6).map(|s| Quantised::new(&unit(s))).collect();
+        let rows: Vec<u8> = vectors
+            .iter()
+            .flat_map(|v| v.signs.iter().flat_map(|w| w.to_le_bytes()))
+            .collect();
+        let tags = [0u8, 1, 1, 0, 2, 1];
+        let query = Quantised::new(&unit(9)).signs;
+        let mut all = Vec::new();
+        hamming_rows(&query, &rows, &mut all);
+        let mut tagged = Vec::new();
+        hamming_rows_tagged(&query, &rows, (&tags, 1), &mut tagged);
+        assert_eq!(tagged, [(all[1], 1), (all[2], 2), (all[5], 5)]);
+        for (distance, i) in tagged {
+            assert_eq!(distance, hamming(&query, &vectors[i as usize].signs));
+        }
+    }
 
     fn unit(seed: u32) -> Vec<f32> {
         let mut x = seed.wrapping_mul(2_654_435_761).max(1);

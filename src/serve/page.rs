@@ -198,8 +198,19 @@ fn hit_item(hit: &Hit) -> String {
     if hit.snippet.cut_after {
         snippet.push('…');
     }
+    let (class, meta) = match hit.counterpart_of {
+        Some(_) => (
+            "hit counterpart",
+            format!(
+                "{} · {}",
+                meta_line(&hit.meta, p),
+                counterpart_label(p.lang)
+            ),
+        ),
+        None => ("hit", meta_line(&hit.meta, p)),
+    };
     format!(
-        r#"<li class="hit" data-id="{id}">
+        r#"<li class="{class}" data-id="{id}">
 <a class="title" href="/passage/{href}?context=2">{title}</a>
 <div class="meta">{meta}</div>
 <p class="snippet" lang="{lang}">{snippet}</p>
@@ -209,10 +220,20 @@ fn hit_item(hit: &Hit) -> String {
         id = escape(p.id.as_str()),
         href = encode(p.id.as_str()),
         title = escape(&title),
-        meta = escape(&meta_line(&hit.meta, p)),
+        meta = escape(&meta),
         lang = p.lang.code(),
         location = escape(&location(&hit.meta, p)),
     )
+}
+
+/// What a counterpart's meta line adds: it says what the hit above says,
+/// in its language.
+fn counterpart_label(lang: crate::lang::Lang) -> String {
+    let name = match lang {
+        crate::lang::Lang::French => "French",
+        crate::lang::Lang::English => "English",
+    };
+    format!("the passage above, in {name}")
 }
 
 /// `source, date, language, pages`.

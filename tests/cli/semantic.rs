@@ -405,6 +405,23 @@ fn a_hits_translation_in_another_document_follows_it() {
             "{hits:?}"
         );
     }
+    // The page says it under the passage.
+    let server = Server::start(&env, &[]);
+    let encoded: String = query
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let (status, page) = server.get(&format!("/?q={encoded}"));
+    assert_eq!(status, 200);
+    let item = page
+        .split("<li ")
+        .find(|li| li.contains("communique-en.txt"))
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(item.starts_with(r#"class="hit counterpart""#), "{item}");
+    assert_contains(item, "the passage above, in English");
 }
 
 #[test]

@@ -68,7 +68,7 @@
     status.className = "";
     for (const hit of data.hits) {
       const li = document.createElement("li");
-      li.className = "hit";
+      li.className = hit.counterpart_of ? "hit counterpart" : "hit";
       li.dataset.id = hit.id;
       const a = document.createElement("a");
       a.className = "title";
@@ -76,7 +76,9 @@
       a.textContent = hit.title || hit.path;
       const meta = document.createElement("div");
       meta.className = "meta";
-      meta.textContent = metaLine(hit);
+      meta.textContent = metaLine(hit) + (hit.counterpart_of
+        ? " · the passage above, in " + (hit.lang === "en" ? "English" : "French")
+        : "");
       const p = document.createElement("p");
       p.className = "snippet";
       p.lang = hit.lang;
