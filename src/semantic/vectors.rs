@@ -83,10 +83,7 @@ pub fn hamming(a: &[u32; SIGN_WORDS], b: &[u32; SIGN_WORDS]) -> u32 {
 /// as little-endian 32-bit words, [`SIGN_WORDS`] of them a row; one
 /// distance a row, in `out` (cleared first).
 pub fn hamming_rows(query: &[u32; SIGN_WORDS], rows: &[u8], out: &mut Vec<u32>) {
-    let mut q = [0u64; SIGN_WORDS / 2];
-    for (i, pair) in query.chunks_exact(2).enumerate() {
-        q[i] = u64::from(pair[0]) | u64::from(pair[1]) << 32;
-    }
+    let q = pack(query);
     out.clear();
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("popcnt") {
@@ -104,18 +101,35 @@ unsafe fn hamming_rows_popcnt(q: &[u64; SIGN_WORDS / 2], rows: &[u8], out: &mut 
     hamming_rows_with(q, rows, out);
 }
 
+/// Sign bits as 64-bit words, as rows are compared.
+fn pack(query: &[u32; SIGN_WORDS]) -> [u64; SIGN_WORDS / 2] {
+    let mut q = [0u64; SIGN_WORDS / 2];
+    for (i, pair) in query.chunks_exact(2).enumerate() {
+        q[i] = u64::from(pair[0]) | u64::from(pair[1]) << 32;
+    }
+    q
+}
+
+/// The Hamming distance of one row; compiled into its callers (and with
+/// their target features).
+#[inline(always)]
+fn row_distance(q: &[u64; SIGN_WORDS / 2], row: &[u8]) -> u32 {
+    let mut distance = 0;
+    for (k, &q) in q.iter().enumerate() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&row[8 * k..8 * k + 8]);
+        distance += (u64::from_le_bytes(word) ^ q).count_ones();
+    }
+    distance
+}
+
 /// Plain loops, so that all of it is compiled into the caller (and with
 /// its target features).
 #[inline(always)]
 fn hamming_rows_with(q: &[u64; SIGN_WORDS / 2], rows: &[u8], out: &mut Vec<u32>) {
     out.reserve(rows.len() / (SIGN_WORDS * 4));
     for row in rows.chunks_exact(SIGN_WORDS * 4) {
-        let mut distance = 0;
-        for (k, &q) in q.iter().enumerate() {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(&row[8 * k..8 * k + 8]);
-            distance += (u64::from_le_bytes(word) ^ q).count_ones();
-        }
+        let distance = row_distance(q, row);
         out.push(distance);
     }
 }
@@ -128,10 +142,7 @@ pub fn hamming_rows_tagged(
     (tags, tag): (&[u8], u8),
     out: &mut Vec<(u32, u32)>,
 ) {
-    let mut q = [0u64; SIGN_WORDS / 2];
-    for (i, pair) in query.chunks_exact(2).enumerate() {
-        q[i] = u64::from(pair[0]) | u64::from(pair[1]) << 32;
-    }
+    let q = pack(query);
     out.clear();
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("popcnt") {
@@ -167,12 +178,7 @@ fn hamming_rows_tagged_with(
         .enumerate()
         .filter(|(_, (_, &t))| t == tag)
     {
-        let mut distance = 0;
-        for (k, &q) in q.iter().enumerate() {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(&row[8 * k..8 * k + 8]);
-            distance += (u64::from_le_bytes(word) ^ q).count_ones();
-        }
+        let distance = row_distance(q, row);
         out.push((distance, i as u32));
     }
 }
