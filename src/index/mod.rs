@@ -64,6 +64,8 @@ pub struct SearchIndex {
     read_only: bool,
     /// The sentence encoder whose vectors every passage has, if they do.
     model: Option<String>,
+    /// The segments' sign tables, as the scans have loaded them.
+    signs: signs::Tables,
 }
 
 /// What was found in an index directory.
@@ -201,12 +203,18 @@ impl SearchIndex {
             record: None,
             read_only: false,
             model: None,
+            signs: signs::Tables::default(),
         })
     }
 
     /// The index directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The segments' sign tables, loaded once each.
+    pub fn sign_tables(&self) -> &signs::Tables {
+        &self.signs
     }
 
     /// Whether this process can only read the index (it cannot be

@@ -8,7 +8,8 @@
 //! removes those of segments that are gone; a search that finds a table
 //! missing (an index built by an earlier version, a merge since) makes it
 //! in memory and, where it may write, leaves it for the next search (an
-//! index it may not write in makes its tables at every search). A table
+//! index it may not write in makes its tables once per open index: once a
+//! command, once for the life of `serve`; see [`Tables`]). A table
 //! whose size or header does not match its segment (written without
 //! reaching the disk before the machine stopped) is made again.
 //!
@@ -17,10 +18,13 @@
 //! words, all zero for a document without a vector), then each document's
 //! language (0 French, 1 English, [`NO_VECTOR`] without a vector).
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
 
 use crate::mapped::{write_whole, Bytes};
@@ -81,6 +85,52 @@ pub fn load(index_dir: &Path, writable: bool, segment: &SegmentReader) -> Option
         bytes: Bytes::Owned(made),
         docs,
     })
+}
+
+/// The tables an open index has loaded, by segment: the scans of one
+/// search (the query's, then its hits' counterparts) and the searches of
+/// a long-lived process (`serve`) load each table once, which matters
+/// where tables are made in memory (an index this process may not write).
+#[derive(Default)]
+pub struct Tables {
+    loaded: Mutex<HashMap<SegmentId, Arc<SignTable>>>,
+}
+
+impl Tables {
+    /// The table of `segment` ([`load`]), loaded once.
+    pub fn get(
+        &self,
+        index_dir: &Path,
+        writable: bool,
+        segment: &SegmentReader,
+    ) -> Option<Arc<SignTable>> {
+        let id = segment.segment_id();
+        let docs = segment.max_doc() as usize;
+        if let Some(table) = self.lock().get(&id).filter(|t| t.docs == docs) {
+            return Some(Arc::clone(table));
+        }
+        let table = Arc::new(load(index_dir, writable, segment)?);
+        self.lock().insert(id, Arc::clone(&table));
+        Some(table)
+    }
+
+    /// Forgets the tables of segments `searcher` no longer has.
+    pub fn keep_only(&self, searcher: &Searcher) {
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        self.lock().retain(|id, _| live.contains(id));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<SignTable>>> {
+        // A table is whole once inserted: a panic elsewhere leaves the map
+        // usable.
+        self.loaded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// Writes the tables the segments of `searcher` lack and removes those of
@@ -268,6 +318,33 @@ mod tests {
         fs::write(&path, &other).unwrap();
         check(&load(dir.path(), true, segment).unwrap(), &expected);
         assert_eq!(fs::read(&path).unwrap(), written);
+    }
+
+    #[test]
+    fn an_open_index_loads_each_table_once_and_forgets_gone_segments() {
+        let (index, expected) = index(true);
+        let searcher = index.reader().unwrap().searcher();
+        let segment = &searcher.segment_readers()[0];
+        let dir = tempfile::tempdir().unwrap();
+        let tables = Tables::default();
+        // Read-only: made in memory once, then the same table.
+        let first = tables.get(dir.path(), false, segment).unwrap();
+        check(&first, &expected);
+        let again = tables.get(dir.path(), false, segment).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(!table_path(dir.path(), segment).exists());
+        tables.keep_only(&searcher);
+        assert!(Arc::ptr_eq(
+            &first,
+            &tables.get(dir.path(), false, segment).unwrap()
+        ));
+        // The segment merged away (an empty searcher stands for it).
+        let empty = Index::create_in_ram(index.schema())
+            .reader()
+            .unwrap()
+            .searcher();
+        tables.keep_only(&empty);
+        assert!(tables.lock().is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! language's passages are never crowded out by the query's.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -14,7 +15,7 @@ use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::Result;
-use crate::index::signs::{self, SignTable};
+use crate::index::signs::{self, SignTable, Tables};
 use crate::index::SearchIndex;
 use crate::lang::Lang;
 use crate::semantic::vectors::{
@@ -82,7 +83,9 @@ pub fn nearest_each(
     if queries.is_empty() {
         return Ok(Vec::new());
     }
+    index.sign_tables().keep_only(searcher);
     let collector = NearestCollector {
+        tables: index.sign_tables(),
         queries: queries
             .iter()
             .map(|(vector, lang)| (Quantised::new(vector).signs, *lang))
@@ -146,7 +149,9 @@ type Candidates = Vec<(u32, DocAddress)>;
 
 /// Picks the candidates of each language over all segments, for each
 /// query.
-struct NearestCollector {
+struct NearestCollector<'a> {
+    /// The index's tables, loaded once.
+    tables: &'a Tables,
     /// Each query's sign bits, and the language it wants, if only one.
     queries: Vec<([u32; SIGN_WORDS], Option<Lang>)>,
     candidates: usize,
@@ -161,7 +166,7 @@ pub struct NearestSegment {
     queries: Vec<([u32; SIGN_WORDS], Option<Lang>)>,
     segment: SegmentOrdinal,
     /// The segment's signs and languages; `None` when it has no vectors.
-    table: Option<SignTable>,
+    table: Option<Arc<SignTable>>,
     /// Each query's candidates in each language.
     candidates: Vec<[Nearest<DocId>; 2]>,
     distances: Vec<u32>,
@@ -206,7 +211,7 @@ impl NearestSegment {
     }
 }
 
-impl Collector for NearestCollector {
+impl Collector for NearestCollector<'_> {
     type Fruit = Vec<[Candidates; 2]>;
     type Child = NearestSegment;
 
@@ -220,7 +225,7 @@ impl Collector for NearestCollector {
         Ok(NearestSegment {
             queries: self.queries.clone(),
             segment,
-            table: signs::load(&self.index_dir, self.writable, reader),
+            table: self.tables.get(&self.index_dir, self.writable, reader),
             candidates: self
                 .queries
                 .iter()
