@@ -320,7 +320,11 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         }
     };
     let per_doc = options.per_doc.unwrap_or(rank::DEFAULT_PER_DOC);
-    let mut top = rank::diversify(top, Ranked::doc, per_doc);
+    // In a hybrid ranking, a passage found by meaning alone does not take
+    // a place above its rank for the sake of variety: every passage has a
+    // nearest-meaning rank, however far it is from the query.
+    let may_rise = |h: &Ranked| mode != Mode::Hybrid || h.bm25.is_some();
+    let mut top = rank::diversify(top, Ranked::doc, per_doc, may_rise);
     if let (Some(vector), None) = (&vector, options.lang) {
         top = with_counterparts(index, &searcher, &scope, vector, top, (wanted, per_doc))?;
     }
@@ -608,7 +612,12 @@ pub fn similar(
     let near = nearest_passages(index, &searcher, &scope, &vector, per_lang)?;
     let mut best_other = None;
     let all = by_meaning(near);
-    let mut top = rank::diversify(all, Ranked::doc, per_doc.unwrap_or(rank::DEFAULT_PER_DOC));
+    let mut top = rank::diversify(
+        all,
+        Ranked::doc,
+        per_doc.unwrap_or(rank::DEFAULT_PER_DOC),
+        |_| true,
+    );
     if lang.is_none() {
         if let Some(first) = top.first().map(|h| h.passage.lang) {
             if rank::one_language(&top, |h| h.passage.lang, first) {

@@ -35,9 +35,14 @@ pub fn collector(limit: usize) -> impl Collector<Fruit = Vec<(Score, DocAddress)
 
 /// Reorders hits, best first, so that no document has more than
 /// `per_doc` of the first [`DIVERSE_PLACES`] places while another
-/// document's hit can take the place; the others follow in their order.
-/// `per_doc` 0 keeps the order as it is.
-pub fn diversify<T>(hits: Vec<T>, doc_of: impl Fn(&T) -> &str, per_doc: usize) -> Vec<T> {
+/// document's hit that `may_rise` can take the place; the others follow in
+/// their order. `per_doc` 0 keeps the order as it is.
+pub fn diversify<T>(
+    hits: Vec<T>,
+    doc_of: impl Fn(&T) -> &str,
+    per_doc: usize,
+    may_rise: impl Fn(&T) -> bool,
+) -> Vec<T> {
     if per_doc == 0 {
         return hits;
     }
@@ -45,11 +50,17 @@ pub fn diversify<T>(hits: Vec<T>, doc_of: impl Fn(&T) -> &str, per_doc: usize) -
     let mut out: Vec<T> = Vec::with_capacity(rest.len());
     while out.len() < DIVERSE_PLACES {
         let count = |doc: &str, out: &[T]| out.iter().filter(|h| doc_of(h) == doc).count();
+        let next = rest.iter().position(Option::is_some);
         let window = &rest[..rest.len().min(DIVERSITY_WINDOW)];
         let pick = window
             .iter()
-            .position(|h| h.as_ref().is_some_and(|h| count(doc_of(h), &out) < per_doc))
-            .or_else(|| rest.iter().position(Option::is_some));
+            .enumerate()
+            .position(|(i, h)| {
+                h.as_ref().is_some_and(|h| {
+                    count(doc_of(h), &out) < per_doc && (Some(i) == next || may_rise(h))
+                })
+            })
+            .or(next);
         match pick {
             Some(i) => out.push(rest[i].take().expect("a hit")),
             None => break,
@@ -90,11 +101,11 @@ mod tests {
     #[test]
     fn at_most_two_of_a_document_in_the_first_five() {
         let hits = vec!["a1", "a2", "a3", "a4", "b1", "a5", "c1"];
-        let ranked = diversify(hits.clone(), |h| &h[..1], 2);
+        let ranked = diversify(hits.clone(), |h| &h[..1], 2, |_| true);
         assert_eq!(ranked, ["a1", "a2", "b1", "c1", "a3", "a4", "a5"]);
-        assert_eq!(diversify(hits.clone(), |h| &h[..1], 0), hits);
+        assert_eq!(diversify(hits.clone(), |h| &h[..1], 0, |_| true), hits);
         assert_eq!(
-            diversify(hits.clone(), |h| &h[..1], 1),
+            diversify(hits.clone(), |h| &h[..1], 1, |_| true),
             ["a1", "b1", "c1", "a2", "a3", "a4", "a5"]
         );
     }
@@ -102,7 +113,23 @@ mod tests {
     #[test]
     fn one_document_alone_keeps_its_order() {
         let hits = vec!["a1", "a2", "a3"];
-        assert_eq!(diversify(hits.clone(), |h| &h[..1], 2), hits);
+        assert_eq!(diversify(hits.clone(), |h| &h[..1], 2, |_| true), hits);
+    }
+
+    #[test]
+    fn only_a_hit_that_may_rise_takes_a_place_above_its_rank() {
+        // b1 and c1 were found by meaning alone ('*'): they are not
+        // matches that deserve a place above a3.
+        let hits = vec!["a1", "a2", "a3", "b1*", "c1*", "d1"];
+        let words = |h: &&str| !h.ends_with('*');
+        assert_eq!(
+            diversify(hits.clone(), |h| &h[..1], 2, words),
+            ["a1", "a2", "d1", "a3", "b1*", "c1*"]
+        );
+        assert_eq!(
+            diversify(hits, |h| &h[..1], 2, |_| true),
+            ["a1", "a2", "b1*", "c1*", "d1", "a3"]
+        );
     }
 
     #[test]
