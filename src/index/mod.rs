@@ -33,6 +33,7 @@ pub mod vouch;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::TermQuery;
@@ -212,9 +213,15 @@ impl SearchIndex {
         &self.dir
     }
 
-    /// The segments' sign tables, loaded once each.
-    pub fn sign_tables(&self) -> &signs::Tables {
-        &self.signs
+    /// The sign table of `segment` ([`signs::load`]), loaded once while
+    /// the index is open; `None` when the segment has no vectors.
+    pub fn sign_table(&self, segment: &tantivy::SegmentReader) -> Option<Arc<signs::SignTable>> {
+        self.signs.get(&self.dir, !self.read_only, segment)
+    }
+
+    /// Forgets the sign tables of segments `searcher` no longer has.
+    pub fn forget_gone_tables(&self, searcher: &Searcher) {
+        self.signs.keep_only(searcher);
     }
 
     /// Whether this process can only read the index (it cannot be

@@ -25,9 +25,11 @@ use tantivy::query::Query;
 use tantivy::{DocAddress, Searcher};
 
 use super::nearest;
+use crate::corpus::SourceMeta;
 use crate::error::Result;
 use crate::index::SearchIndex;
 use crate::lang::Lang;
+use crate::passage::Passage;
 
 /// The cosine similarity from which two passages of the two languages
 /// are taken to say the same thing (the passages' four-bit vectors
@@ -57,24 +59,26 @@ pub struct Pivot<'a> {
 }
 
 /// A counterpart found.
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 pub struct Found {
-    /// The passage.
+    /// Where the passage is.
     pub address: DocAddress,
+    /// The passage, with its document's metadata.
+    pub passage: (Passage, SourceMeta),
     /// Its cosine similarity with the hit it says the same as.
     pub cosine: f32,
 }
 
 /// Each pivot's counterpart, if one says the same: the passages of the
 /// other language nearest to it, among those `scope` matches, at
-/// [`SAME_MEANING`] or more and in another document (`doc` tells a
-/// passage's document).
+/// [`SAME_MEANING`] or more and in another document (`read` reads a
+/// passage back).
 pub fn find(
     index: &SearchIndex,
     searcher: &Searcher,
     scope: &dyn Query,
     pivots: &[Pivot],
-    doc: impl Fn(DocAddress) -> Result<String>,
+    read: impl Fn(DocAddress) -> Result<(Passage, SourceMeta)>,
 ) -> Result<Vec<Option<Found>>> {
     let queries: Vec<(&[f32], Option<Lang>)> = pivots
         .iter()
@@ -88,9 +92,11 @@ pub fn find(
             if near.cosine < SAME_MEANING {
                 break;
             }
-            if doc(near.address)? != pivot.doc {
+            let passage = read(near.address)?;
+            if passage.0.id.doc() != pivot.doc {
                 found = Some(Found {
                     address: near.address,
+                    passage,
                     cosine: near.cosine,
                 });
                 break;

@@ -485,34 +485,26 @@ fn with_counterparts(
         else {
             continue;
         };
-        let mut values = quantised.values();
-        let norm = values.iter().map(|v| v * v).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            values.iter_mut().for_each(|v| *v /= norm);
-        }
         pivots.push(counterpart::Pivot {
             lang: hit.passage.lang,
             doc: hit.doc(),
-            vector: values,
+            vector: quantised.unit_values(),
         });
         places.push(at);
     }
     if pivots.is_empty() {
         return Ok(top);
     }
-    let decode = |address| -> Result<(Passage, SourceMeta)> {
+    let found = counterpart::find(index, searcher, scope, &pivots, |address| {
         let doc: TantivyDocument = searcher.doc(address)?;
         Ok(schema::decode(index.fields(), &doc))
-    };
-    let found = counterpart::find(index, searcher, scope, &pivots, |address| {
-        Ok(decode(address)?.0.id.doc().to_owned())
     })?;
     let first = &top[..top.len().min(rank::DIVERSE_PLACES)];
     let mut placed = Vec::new();
     for (&at, found) in places.iter().zip(found) {
         let Some(found) = found else { continue };
         let hit = &top[at];
-        let (passage, meta) = decode(found.address)?;
+        let (passage, meta) = found.passage;
         let in_first = first.iter().any(|h| h.passage.id == passage.id);
         let of_its_doc = first.iter().filter(|h| h.doc() == passage.id.doc()).count();
         if per_doc > 0 && !in_first && of_its_doc >= per_doc {

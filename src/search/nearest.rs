@@ -6,7 +6,6 @@
 //! vectors, and the best of each language are kept, so that the other
 //! language's passages are never crowded out by the query's.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -15,7 +14,7 @@ use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::Result;
-use crate::index::signs::{self, SignTable, Tables};
+use crate::index::signs::{self, SignTable};
 use crate::index::SearchIndex;
 use crate::lang::Lang;
 use crate::semantic::vectors::{
@@ -83,16 +82,14 @@ pub fn nearest_each(
     if queries.is_empty() {
         return Ok(Vec::new());
     }
-    index.sign_tables().keep_only(searcher);
+    index.forget_gone_tables(searcher);
     let collector = NearestCollector {
-        tables: index.sign_tables(),
+        index,
         queries: queries
             .iter()
             .map(|(vector, lang)| (Quantised::new(vector).signs, *lang))
             .collect(),
         candidates: candidates.max(per_lang),
-        index_dir: index.dir().to_path_buf(),
-        writable: !index.is_read_only(),
     };
     let found = searcher.search(scope, &collector)?;
     let mut fine: Vec<Option<Column<u64>>> = searcher
@@ -150,15 +147,11 @@ type Candidates = Vec<(u32, DocAddress)>;
 /// Picks the candidates of each language over all segments, for each
 /// query.
 struct NearestCollector<'a> {
-    /// The index's tables, loaded once.
-    tables: &'a Tables,
+    /// The index, which holds the segments' sign tables.
+    index: &'a SearchIndex,
     /// Each query's sign bits, and the language it wants, if only one.
     queries: Vec<([u32; SIGN_WORDS], Option<Lang>)>,
     candidates: usize,
-    /// Where the segments' sign tables are, and whether missing ones may
-    /// be left there.
-    index_dir: PathBuf,
-    writable: bool,
 }
 
 /// What a segment's scan keeps.
@@ -225,7 +218,7 @@ impl Collector for NearestCollector<'_> {
         Ok(NearestSegment {
             queries: self.queries.clone(),
             segment,
-            table: self.tables.get(&self.index_dir, self.writable, reader),
+            table: self.index.sign_table(reader),
             candidates: self
                 .queries
                 .iter()

@@ -68,6 +68,17 @@ impl Quantised {
             .collect()
     }
 
+    /// The values back, scaled to unit length (as the encoder's vectors
+    /// are), so that dot products with them are cosines.
+    pub fn unit_values(&self) -> Vec<f32> {
+        let mut values = self.values();
+        let norm = values.iter().map(|v| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            values.iter_mut().for_each(|v| *v /= norm);
+        }
+        values
+    }
+
     /// The approximate dot product with a full vector.
     pub fn dot(&self, query: &[f32]) -> f32 {
         dot_fine(&self.fine, query)
@@ -250,6 +261,24 @@ impl<T: Ord> Nearest<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_values_have_unit_length_and_the_same_direction() {
+        let q = Quantised::new(&unit(3));
+        let values = q.values();
+        let unit_values = q.unit_values();
+        let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm(&unit_values) - 1.0).abs() < 1e-5);
+        let cosine = values
+            .iter()
+            .zip(&unit_values)
+            .map(|(a, b)| a * b)
+            .sum::<f32>()
+            / norm(&values);
+        assert!((cosine - 1.0).abs() < 1e-5);
+        let zero = Quantised::new(&[0.0; DIM]).unit_values();
+        assert!(zero.iter().all(|&x| x == 0.0));
+    }
 
     #[test]
     fn tagged_rows_are_the_rows_of_their_tag() {
