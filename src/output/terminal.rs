@@ -50,6 +50,9 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io:
         about.push(date.to_string());
     }
     about.push(p.lang.code().to_owned());
+    if hit.counterpart_of.is_some() {
+        about.push(crate::search::counterpart::label(p.lang));
+    }
     head.push_str(&format!(" — {}", about.join(", ")));
     // BM25 scores are in units; fused scores and cosines below one show
     // three decimals, or equal-looking scores would hide the order.

@@ -48,6 +48,16 @@ const NEAREST: usize = 3;
 /// a search by a query's vector needs many more.
 const CANDIDATES: usize = 32;
 
+/// What a counterpart's line says of it, after its language: that it
+/// says what the hit above it says.
+pub fn label(lang: Lang) -> String {
+    let name = match lang {
+        Lang::French => "French",
+        Lang::English => "English",
+    };
+    format!("the passage above, in {name}")
+}
+
 /// A hit whose counterpart is looked for.
 pub struct Pivot<'a> {
     /// Its language: the counterpart is in the other.

@@ -204,7 +204,7 @@ fn hit_item(hit: &Hit) -> String {
             format!(
                 "{} · {}",
                 meta_line(&hit.meta, p),
-                counterpart_label(p.lang)
+                crate::search::counterpart::label(p.lang)
             ),
         ),
         None => ("hit", meta_line(&hit.meta, p)),
@@ -224,16 +224,6 @@ fn hit_item(hit: &Hit) -> String {
         lang = p.lang.code(),
         location = escape(&location(&hit.meta, p)),
     )
-}
-
-/// What a counterpart's meta line adds: it says what the hit above says,
-/// in its language.
-fn counterpart_label(lang: crate::lang::Lang) -> String {
-    let name = match lang {
-        crate::lang::Lang::French => "French",
-        crate::lang::Lang::English => "English",
-    };
-    format!("the passage above, in {name}")
 }
 
 /// `source, date, language, pages`.

@@ -397,6 +397,16 @@ fn a_hits_translation_in_another_document_follows_it() {
         .iter()
         .filter(|h| !h["counterpart_of"].is_null())
         .all(|h| field(h, "path").ends_with("communique-en.txt")));
+    // The terminal says it on the counterpart's first line.
+    let text = env.run(&["-n", "5", query]).stdout;
+    let line = text
+        .lines()
+        .find(|l| l.contains("the passage above, in English"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains(" — en, the passage above, in English"),
+        "{line}"
+    );
     // One language asked for, or words alone: no counterparts.
     for args in [["--lang", "fr"], ["--mode", "bm25"]] {
         let hits = env.hits(&[args[0], args[1], "-n", "5", query]);
