@@ -163,7 +163,10 @@ pub fn prepare_format(
     let raw = split(&clean_text(text), detector);
 
     // The dominant language: most words among reliable detections.
-    let detections: Vec<_> = raw.iter().map(|p| detector.detect(&p.text)).collect();
+    let detections: Vec<_> = raw
+        .iter()
+        .map(|p| p.detection.unwrap_or_else(|| detector.detect(&p.text)))
+        .collect();
     let mut words: HashMap<Lang, usize> = HashMap::new();
     for (p, d) in raw.iter().zip(&detections) {
         if let Some(d) = d.filter(|d| d.reliable) {

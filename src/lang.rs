@@ -192,7 +192,7 @@ pub const QUERY_CONFIDENCE: f64 = 0.5;
 const MIN_WORDS: usize = 8;
 
 /// What detection says of one text.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Detection {
     /// The language whatlang prefers between French and English.
     pub lang: Lang,

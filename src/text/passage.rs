@@ -11,7 +11,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::block::{Block, BlockKind};
 use super::span::{line_range, shifted, sub_spans, Span};
-use crate::lang::{Lang, LangDetector};
+use crate::lang::{Detection, Lang, LangDetector};
 
 /// A passage shorter than this merges with a neighbour.
 pub const MIN_WORDS: usize = 30;
@@ -36,6 +36,9 @@ pub struct RawPassage {
     pub line_end: u32,
     /// Source lines of the text's pieces.
     pub spans: Vec<Span>,
+    /// What language detection said of exactly this text, when splitting
+    /// asked it already (a passage of one paragraph): not asked twice.
+    pub detection: Option<Option<Detection>>,
 }
 
 /// A passage being assembled.
@@ -48,11 +51,14 @@ struct Draft {
     words: usize,
     lang: Option<Lang>,
     spans: Vec<Span>,
+    /// The detection of the text so far, while it is one block's whole text.
+    detection: Option<Option<Detection>>,
 }
 
 impl Draft {
     /// Adds a block's text (or a piece of it) with its spans.
     fn add(&mut self, kind: BlockKind, text: &str, spans: Vec<Span>) {
+        self.detection = None;
         if !self.text.is_empty() {
             self.text.push_str("\n\n");
         }
@@ -81,6 +87,7 @@ impl Draft {
             line_start,
             line_end,
             spans: self.spans,
+            detection: self.detection,
         })
     }
 }
@@ -123,10 +130,8 @@ pub fn split(blocks: &[Block], detector: &LangDetector) -> Vec<RawPassage> {
             }
             BlockKind::Paragraph | BlockKind::ListItem => {
                 flush(&mut notes, &mut out);
-                let lang = detector
-                    .detect(&block.text)
-                    .filter(|d| d.reliable)
-                    .map(|d| d.lang);
+                let detection = detector.detect(&block.text);
+                let lang = detection.filter(|d| d.reliable).map(|d| d.lang);
                 let clash = matches!((draft.lang, lang), (Some(a), Some(b)) if a != b);
                 if draft.words >= MIN_WORDS || clash || draft.words + block.words() > MAX_WORDS {
                     flush(&mut draft, &mut out);
@@ -151,7 +156,11 @@ pub fn split(blocks: &[Block], detector: &LangDetector) -> Vec<RawPassage> {
                         );
                     }
                 } else {
+                    let alone = draft.text.is_empty();
                     draft.add(block.kind, &block.text, block.spans.clone());
+                    if alone {
+                        draft.detection = Some(detection);
+                    }
                 }
             }
         }
@@ -191,6 +200,7 @@ fn merge_short_tails(passages: Vec<RawPassage>) -> Vec<RawPassage> {
                 prev.spans.extend(shifted(&p.spans, base));
                 prev.text.push_str(&p.text);
                 prev.line_end = prev.line_end.max(p.line_end);
+                prev.detection = None;
                 continue;
             }
         }
@@ -286,5 +296,26 @@ mod tests {
             assert!(chunk.ends_with("sécurité."));
             assert!(chunk.split_whitespace().count() <= MAX_WORDS);
         }
+    }
+
+    #[test]
+    fn a_passage_of_one_paragraph_keeps_its_detection_and_a_merged_one_does_not() {
+        let detector = LangDetector::default();
+        let long = "Les ministres ont débattu longuement des enjeux politiques et de sécurité en Europe, ainsi que de la coopération entre l'OTAN et la Russie dans la lutte contre le terrorisme et la piraterie au large des côtes.";
+        let text = format!(
+            "{long}\n\nLe Conseil OTAN-Russie s'est réuni à Bruxelles au niveau des ambassadeurs.\n\nIl a adopté une déclaration commune sur la lutte contre le terrorisme.\n"
+        );
+        let metadata = crate::text::Metadata {
+            header_lines: 0,
+            is_metadata: &|_| false,
+        };
+        let passages = split(&crate::text::clean(&text, &metadata), &detector);
+        assert_eq!(passages.len(), 2, "{passages:#?}");
+        assert_eq!(passages[0].text, long);
+        let said = detector.detect(long);
+        assert_eq!(said.map(|d| d.lang), Some(Lang::French));
+        assert_eq!(passages[0].detection, Some(said));
+        assert!(passages[1].text.contains("\n\n"), "{:?}", passages[1].text);
+        assert_eq!(passages[1].detection, None);
     }
 }
