@@ -48,6 +48,7 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
         if let Some(mode) = results.mode {
             note(format_args!("explain: ranking: {}", mode.name()));
         }
+        let held = output::terminal::held_back(&results.hits, args.per_doc);
         for hit in &results.hits {
             let part = |v: Option<f32>, what: &str| match v {
                 Some(v) => format!("{what} {v:.3}"),
@@ -61,6 +62,15 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
                 part(hit.bm25, "bm25"),
                 part(hit.semantic, "semantic")
             ));
+            if held.contains(&(hit.rank - 1)) {
+                note(format_args!(
+                    "explain: #{} scores above one of the first {} places, but its document has {} of them (--per-doc {})",
+                    hit.rank,
+                    search::rank::DIVERSE_PLACES,
+                    args.per_doc,
+                    args.per_doc
+                ));
+            }
             if let Some((of, cosine)) = &hit.counterpart_of {
                 note(format_args!(
                     "explain: #{} says what {of} says, in the other language (cosine {cosine:.3}): ranked after it",
@@ -86,7 +96,13 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
             search::query::echo(&options.query)
         ));
     } else {
-        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
+        output::terminal::print_hits(
+            &mut out,
+            &results.hits,
+            &dirs.corpus,
+            args.color.color(),
+            args.per_doc,
+        )?;
     }
     out.flush()?;
     Ok(found_or_not(!results.hits.is_empty()))

@@ -45,7 +45,13 @@ pub fn run(dirs: &Dirs, args: SimilarArgs) -> Result<ExitCode> {
     } else if results.hits.is_empty() {
         note(format_args!("no other passage to compare {id} with"));
     } else {
-        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
+        output::terminal::print_hits(
+            &mut out,
+            &results.hits,
+            &dirs.corpus,
+            args.color.color(),
+            args.per_doc,
+        )?;
     }
     out.flush()?;
     Ok(found_or_not(!results.hits.is_empty()))

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::Color;
-use crate::search::{Hit, Snippet};
+use crate::search::{rank, Hit, Snippet};
 use crate::text::one_line;
 
 const BOLD: &str = "\x1b[1m";
@@ -15,19 +15,36 @@ const CYAN: &str = "\x1b[36m";
 const RESET: &str = "\x1b[0m";
 
 /// Prints hits; `corpus` is prefixed to the paths so they can be opened.
+/// A hit that scores above one of the first places but was kept below
+/// them, its document having `per_doc` of them, says so.
 pub fn print_hits(
     out: &mut dyn Write,
     hits: &[Hit],
     corpus: &Path,
     color: Color,
+    per_doc: usize,
 ) -> io::Result<()> {
+    let held = held_back(hits, per_doc);
     for (i, hit) in hits.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        print_hit(out, hit, corpus, color)?;
+        let note = held.contains(&i).then(|| rank::held_back_label(per_doc));
+        print_hit(out, hit, corpus, color, note)?;
     }
     Ok(())
+}
+
+/// The hits the variety rule kept below the first places
+/// ([`rank::held_back`]); a counterpart follows its hit whatever its score.
+pub fn held_back(hits: &[Hit], per_doc: usize) -> Vec<usize> {
+    rank::held_back(
+        hits,
+        |h| h.passage.id.doc(),
+        |h| h.score,
+        per_doc,
+        |h| h.counterpart_of.is_none(),
+    )
 }
 
 fn paint(color: Color, style: &str, text: &str) -> String {
@@ -37,7 +54,13 @@ fn paint(color: Color, style: &str, text: &str) -> String {
     }
 }
 
-fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io::Result<()> {
+fn print_hit(
+    out: &mut dyn Write,
+    hit: &Hit,
+    corpus: &Path,
+    color: Color,
+    note: Option<String>,
+) -> io::Result<()> {
     let meta = &hit.meta;
     let p = &hit.passage;
     let title = meta.bib.title.as_deref().unwrap_or(&meta.path);
@@ -53,6 +76,7 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, corpus: &Path, color: Color) -> io:
     if hit.counterpart_of.is_some() {
         about.push(crate::search::counterpart::label(p.lang));
     }
+    about.extend(note);
     head.push_str(&format!(" — {}", about.join(", ")));
     // BM25 scores are in units; fused scores and cosines below one show
     // three decimals, or equal-looking scores would hide the order.

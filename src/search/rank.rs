@@ -70,6 +70,38 @@ pub fn diversify<T>(
     out
 }
 
+/// The hits after the first [`DIVERSE_PLACES`] that score above one of
+/// those while their document already has `per_doc` of them: those the
+/// variety rule kept below (their indices in `hits`). Only hits that
+/// `counts` are considered (a counterpart follows its hit whatever its
+/// score).
+pub fn held_back<T>(
+    hits: &[T],
+    doc_of: impl Fn(&T) -> &str,
+    score_of: impl Fn(&T) -> f32,
+    per_doc: usize,
+    counts: impl Fn(&T) -> bool,
+) -> Vec<usize> {
+    if per_doc == 0 || hits.len() <= DIVERSE_PLACES {
+        return Vec::new();
+    }
+    let first = &hits[..DIVERSE_PLACES];
+    let lowest = first.iter().map(&score_of).fold(f32::INFINITY, f32::min);
+    (DIVERSE_PLACES..hits.len())
+        .filter(|&i| {
+            let hit = &hits[i];
+            counts(hit)
+                && score_of(hit) > lowest
+                && first.iter().filter(|h| doc_of(h) == doc_of(hit)).count() >= per_doc
+        })
+        .collect()
+}
+
+/// What a held-back hit's first line says of it ([`held_back`]).
+pub fn held_back_label(per_doc: usize) -> String {
+    format!("held below the first {DIVERSE_PLACES}: its document has {per_doc} there (--per-doc)")
+}
+
 /// The place (from 0) the other language's best hit takes when the first
 /// places are all in one language.
 pub const LANGUAGE_PLACE: usize = 2;
@@ -107,6 +139,43 @@ mod tests {
         assert_eq!(
             diversify(hits.clone(), |h| &h[..1], 1, |_| true),
             ["a1", "b1", "c1", "a2", "a3", "a4", "a5"]
+        );
+    }
+
+    #[test]
+    fn a_hit_kept_below_for_variety_is_named_and_no_other() {
+        // (document, score): a3 and a4 score above c1 but their document
+        // has two of the first five; d1 is simply lower; b2 scores above
+        // c1 but its document has one place there; x1 does not count.
+        let hits = [
+            ("a", 9.0),
+            ("a", 8.0),
+            ("b", 7.0),
+            ("x", 6.5),
+            ("c", 3.0),
+            ("a", 6.0),
+            ("b", 5.0),
+            ("a", 4.0),
+            ("d", 2.0),
+            ("a", 1.0),
+            ("a", 8.5),
+        ];
+        fn doc<'a>(h: &'a (&str, f32)) -> &'a str {
+            h.0
+        }
+        let score = |h: &(&str, f32)| h.1;
+        assert_eq!(held_back(&hits, doc, score, 2, |_| true), [5, 7, 10]);
+        assert_eq!(
+            held_back(&hits, doc, score, 2, |h| h.1 != 8.5),
+            [5, 7],
+            "a hit that does not count is never named"
+        );
+        assert_eq!(held_back(&hits, doc, score, 1, |_| true), [5, 6, 7, 10]);
+        assert!(held_back(&hits, doc, score, 0, |_| true).is_empty());
+        assert!(held_back(&hits[..5], doc, score, 2, |_| true).is_empty());
+        assert_eq!(
+            held_back_label(2),
+            "held below the first 5: its document has 2 there (--per-doc)"
         );
     }
 

@@ -77,6 +77,46 @@ fn conseil_otan_russie_finds_the_council_passages_first() {
 }
 
 #[test]
+fn a_passage_kept_below_the_first_five_for_variety_says_so() {
+    let env = Env::seed();
+    let args = ["Conseil OTAN-Russie", "-n", "12"];
+    let hits = env.hits(&args);
+    let score = |h: &serde_json::Value| h["score"].as_f64().unwrap();
+    let first: Vec<String> = docs(&hits[..5]);
+    let lowest = hits[..5].iter().map(score).fold(f64::INFINITY, f64::min);
+    // Which hits the rule kept below, from what the JSON says: scoring
+    // above one of the first five, their document having two of them.
+    let held: Vec<usize> = (5..hits.len())
+        .filter(|&i| {
+            let doc = field(&hits[i], "doc");
+            hits[i]["counterpart_of"].is_null()
+                && score(&hits[i]) > lowest
+                && first.iter().filter(|d| *d == doc).count() >= 2
+        })
+        .collect();
+    assert!(!held.is_empty(), "no rank inversion to explain: {hits:#?}");
+    let label = "held below the first 5: its document has 2 there (--per-doc)";
+    let run = env.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for i in 0..hits.len() {
+        let head = format!("{:>2}. ", i + 1);
+        let line = run.stdout.lines().find(|l| l.starts_with(&head)).unwrap();
+        assert_eq!(line.contains(label), held.contains(&i), "{line}");
+    }
+    let explained = env.run(&["--explain", "Conseil OTAN-Russie", "-n", "12"]);
+    assert_contains(
+        &explained.stderr,
+        &format!(
+            "explain: #{} scores above one of the first 5 places, but its document has 2 of them (--per-doc 2)",
+            held[0] + 1
+        ),
+    );
+    // Ranked by score alone, nothing is held back.
+    let plain = env.run(&["Conseil OTAN-Russie", "-n", "12", "--per-doc", "0"]);
+    assert!(!plain.stdout.contains("--per-doc"), "{}", plain.stdout);
+}
+
+#[test]
 fn terminal_output_shows_title_source_date_location_and_id() {
     let env = Env::seed();
     let run = env.run(&["Conseil OTAN-Russie", "-n", "3", "--doc", "otan-2009-12-04"]);
