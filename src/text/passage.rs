@@ -317,5 +317,11 @@ mod tests {
         assert_eq!(passages[0].detection, Some(said));
         assert!(passages[1].text.contains("\n\n"), "{:?}", passages[1].text);
         assert_eq!(passages[1].detection, None);
+        // A short last paragraph joins the one before: detected anew.
+        let text = format!("{long}\n\nIl a adopté une déclaration.\n");
+        let passages = split(&crate::text::clean(&text, &metadata), &detector);
+        assert_eq!(passages.len(), 1, "{passages:#?}");
+        assert!(passages[0].text.starts_with(long) && passages[0].text.len() > long.len());
+        assert_eq!(passages[0].detection, None);
     }
 }
