@@ -48,7 +48,6 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
         if let Some(mode) = results.mode {
             note(format_args!("explain: ranking: {}", mode.name()));
         }
-        let held = output::terminal::held_back(&results.hits, args.per_doc);
         for hit in &results.hits {
             let part = |v: Option<f32>, what: &str| match v {
                 Some(v) => format!("{what} {v:.3}"),
@@ -62,12 +61,12 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
                 part(hit.bm25, "bm25"),
                 part(hit.semantic, "semantic")
             ));
-            if held.contains(&(hit.rank - 1)) {
+            if hit.held_back {
                 note(format_args!(
-                    "explain: #{} scores above one of the first {} places, but its document has {} of them (--per-doc {})",
+                    "explain: #{} ranked before one of the first {} places' passages, but its document has {} of them (--per-doc {})",
                     hit.rank,
                     search::rank::DIVERSE_PLACES,
-                    args.per_doc,
+                    output::terminal::first_places_of(&results.hits, hit),
                     args.per_doc
                 ));
             }
@@ -96,13 +95,7 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
             search::query::echo(&options.query)
         ));
     } else {
-        output::terminal::print_hits(
-            &mut out,
-            &results.hits,
-            &dirs.corpus,
-            args.color.color(),
-            args.per_doc,
-        )?;
+        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
     }
     out.flush()?;
     Ok(found_or_not(!results.hits.is_empty()))

@@ -45,13 +45,7 @@ pub fn run(dirs: &Dirs, args: SimilarArgs) -> Result<ExitCode> {
     } else if results.hits.is_empty() {
         note(format_args!("no other passage to compare {id} with"));
     } else {
-        output::terminal::print_hits(
-            &mut out,
-            &results.hits,
-            &dirs.corpus,
-            args.color.color(),
-            args.per_doc,
-        )?;
+        output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
     }
     out.flush()?;
     Ok(found_or_not(!results.hits.is_empty()))

@@ -15,36 +15,31 @@ const CYAN: &str = "\x1b[36m";
 const RESET: &str = "\x1b[0m";
 
 /// Prints hits; `corpus` is prefixed to the paths so they can be opened.
-/// A hit that scores above one of the first places but was kept below
-/// them, its document having `per_doc` of them, says so.
+/// A hit that the first places' variety kept below them says so.
 pub fn print_hits(
     out: &mut dyn Write,
     hits: &[Hit],
     corpus: &Path,
     color: Color,
-    per_doc: usize,
 ) -> io::Result<()> {
-    let held = held_back(hits, per_doc);
     for (i, hit) in hits.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        let note = held.contains(&i).then(|| rank::held_back_label(per_doc));
+        let note = hit
+            .held_back
+            .then(|| rank::held_back_label(first_places_of(hits, hit)));
         print_hit(out, hit, corpus, color, note)?;
     }
     Ok(())
 }
 
-/// The hits the variety rule kept below the first places
-/// ([`rank::held_back`]); a counterpart follows its hit whatever its score.
-pub fn held_back(hits: &[Hit], per_doc: usize) -> Vec<usize> {
-    rank::held_back(
-        hits,
-        |h| h.passage.id.doc(),
-        |h| h.score,
-        per_doc,
-        |h| h.counterpart_of.is_none(),
-    )
+/// How many of the first places hold passages of `hit`'s document.
+pub fn first_places_of(hits: &[Hit], hit: &Hit) -> usize {
+    hits.iter()
+        .take(rank::DIVERSE_PLACES)
+        .filter(|h| h.passage.id.doc() == hit.passage.id.doc())
+        .count()
 }
 
 fn paint(color: Color, style: &str, text: &str) -> String {

@@ -14,6 +14,7 @@ pub mod snippet;
 pub mod stats;
 pub mod trim;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tantivy::query::Query;
@@ -104,6 +105,9 @@ pub struct Hit {
     /// other language, and their cosine similarity: a counterpart ranked
     /// after it ([`counterpart`]).
     pub counterpart_of: Option<(crate::PassageId, f32)>,
+    /// Whether the first places' variety kept it below them, though it
+    /// ranked before one of their hits ([`rank::held_back`]).
+    pub held_back: bool,
     /// The passage.
     pub passage: Passage,
     /// Its document's metadata.
@@ -324,7 +328,17 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     // a place above its rank for the sake of variety: every passage has a
     // nearest-meaning rank, however far it is from the query.
     let may_rise = |h: &Ranked| mode != Mode::Hybrid || h.bm25.is_some();
+    let original: Vec<crate::PassageId> = top.iter().map(|h| h.passage.id.clone()).collect();
     let mut top = rank::diversify(top, Ranked::doc, per_doc, may_rise);
+    let held: HashSet<crate::PassageId> = rank::held_back(
+        &original,
+        &top,
+        |h| h.passage.id.clone(),
+        Ranked::doc,
+        per_doc,
+    )
+    .into_iter()
+    .collect();
     if let (Some(vector), None) = (&vector, options.lang) {
         top = with_counterparts(index, &searcher, &scope, vector, top, (wanted, per_doc))?;
     }
@@ -402,6 +416,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             bm25,
             semantic: cosine,
             counterpart_of,
+            held_back: held.contains(&passage.id),
             passage,
             meta,
             snippet,
@@ -604,12 +619,18 @@ pub fn similar(
     let near = nearest_passages(index, &searcher, &scope, &vector, per_lang)?;
     let mut best_other = None;
     let all = by_meaning(near);
-    let mut top = rank::diversify(
-        all,
+    let per_doc = per_doc.unwrap_or(rank::DEFAULT_PER_DOC);
+    let original: Vec<crate::PassageId> = all.iter().map(|h| h.passage.id.clone()).collect();
+    let mut top = rank::diversify(all, Ranked::doc, per_doc, |_| true);
+    let held: HashSet<crate::PassageId> = rank::held_back(
+        &original,
+        &top,
+        |h| h.passage.id.clone(),
         Ranked::doc,
-        per_doc.unwrap_or(rank::DEFAULT_PER_DOC),
-        |_| true,
-    );
+        per_doc,
+    )
+    .into_iter()
+    .collect();
     if lang.is_none() {
         if let Some(first) = top.first().map(|h| h.passage.lang) {
             if rank::one_language(&top, |h| h.passage.lang, first) {
@@ -631,6 +652,7 @@ pub fn similar(
             bm25: None,
             semantic: h.cosine,
             counterpart_of: None,
+            held_back: held.contains(&h.passage.id),
             snippet: snippet::lead(&h.passage.text),
             passage: h.passage,
             meta: h.meta,

@@ -3,6 +3,9 @@
 //! words), and the first places go to several documents rather than to
 //! one that repeats itself.
 
+use std::collections::HashMap;
+use std::hash::Hash;
+
 use tantivy::collector::{Collector, TopDocs};
 use tantivy::{DocAddress, DocId, Score, SegmentReader};
 
@@ -70,36 +73,46 @@ pub fn diversify<T>(
     out
 }
 
-/// The hits after the first [`DIVERSE_PLACES`] that score above one of
-/// those while their document already has `per_doc` of them: those the
-/// variety rule kept below (their indices in `hits`). Only hits that
-/// `counts` are considered (a counterpart follows its hit whatever its
-/// score).
-pub fn held_back<T>(
-    hits: &[T],
+/// The hits that [`diversify`] kept below the first [`DIVERSE_PLACES`]
+/// places for variety, by their keys: each was ranked before one of those
+/// places' hits in `original` (the order before `diversify`, as keys),
+/// and its document has `per_doc` or more of those places. (A hit that
+/// was passed over only because it may not rise, its document having
+/// room, is not one of them.)
+pub fn held_back<T, K: Eq + Hash + Clone>(
+    original: &[K],
+    ranked: &[T],
+    key: impl Fn(&T) -> K,
     doc_of: impl Fn(&T) -> &str,
-    score_of: impl Fn(&T) -> f32,
     per_doc: usize,
-    counts: impl Fn(&T) -> bool,
-) -> Vec<usize> {
-    if per_doc == 0 || hits.len() <= DIVERSE_PLACES {
+) -> Vec<K> {
+    if per_doc == 0 || ranked.len() <= DIVERSE_PLACES {
         return Vec::new();
     }
-    let first = &hits[..DIVERSE_PLACES];
-    let lowest = first.iter().map(&score_of).fold(f32::INFINITY, f32::min);
-    (DIVERSE_PLACES..hits.len())
-        .filter(|&i| {
-            let hit = &hits[i];
-            counts(hit)
-                && score_of(hit) > lowest
-                && first.iter().filter(|h| doc_of(h) == doc_of(hit)).count() >= per_doc
+    let position: HashMap<&K, usize> = original.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    let first = &ranked[..DIVERSE_PLACES];
+    let Some(lowest_risen) = first
+        .iter()
+        .filter_map(|h| position.get(&key(h)))
+        .max()
+        .copied()
+    else {
+        return Vec::new();
+    };
+    ranked[DIVERSE_PLACES..]
+        .iter()
+        .filter(|h| {
+            position.get(&key(h)).is_some_and(|&p| p < lowest_risen)
+                && first.iter().filter(|f| doc_of(f) == doc_of(h)).count() >= per_doc
         })
+        .map(&key)
         .collect()
 }
 
-/// What a held-back hit's first line says of it ([`held_back`]).
-pub fn held_back_label(per_doc: usize) -> String {
-    format!("held below the first {DIVERSE_PLACES}: its document has {per_doc} there (--per-doc)")
+/// What a held-back hit's first line says of it ([`held_back`]): its
+/// document has `places` of the first ones.
+pub fn held_back_label(places: usize) -> String {
+    format!("held below the first {DIVERSE_PLACES}: its document has {places} there (--per-doc)")
 }
 
 /// The place (from 0) the other language's best hit takes when the first
@@ -144,38 +157,31 @@ mod tests {
 
     #[test]
     fn a_hit_kept_below_for_variety_is_named_and_no_other() {
-        // (document, score): a3 and a4 score above c1 but their document
-        // has two of the first five; d1 is simply lower; b2 scores above
-        // c1 but its document has one place there; x1 does not count.
-        let hits = [
-            ("a", 9.0),
-            ("a", 8.0),
-            ("b", 7.0),
-            ("x", 6.5),
-            ("c", 3.0),
-            ("a", 6.0),
-            ("b", 5.0),
-            ("a", 4.0),
-            ("d", 2.0),
-            ("a", 1.0),
-            ("a", 8.5),
-        ];
-        fn doc<'a>(h: &'a (&str, f32)) -> &'a str {
-            h.0
+        // Before: a1 a2 a3 b1 a4 c1 d1* e1 (by score; d1 found by meaning
+        // alone, which may not rise). Variety lifts b1 and c1, and e1
+        // passes d1, which may not rise: a3 and a4 are held by their
+        // document, d1 by nothing of the kind.
+        let original = ["a1", "a2", "a3", "b1", "a4", "c1", "d1*", "e1"];
+        let rise = |h: &&str| !h.ends_with('*');
+        fn doc<'a>(h: &'a &str) -> &'a str {
+            &h[..1]
         }
-        let score = |h: &(&str, f32)| h.1;
-        assert_eq!(held_back(&hits, doc, score, 2, |_| true), [5, 7, 10]);
+        let ranked = diversify(original.to_vec(), doc, 2, rise);
+        assert_eq!(ranked, ["a1", "a2", "b1", "c1", "e1", "a3", "a4", "d1*"]);
+        assert_eq!(held_back(&original, &ranked, |h| *h, doc, 2), ["a3", "a4"]);
+        // A hit put into the first places later (another language's best)
+        // holds nothing back: only the order before diversify counts.
+        let mut mixed = ranked.clone();
+        mixed.insert(2, "x1");
+        assert_eq!(held_back(&original, &mixed, |h| *h, doc, 2), ["a3", "a4"]);
+        // With nothing lifted, nothing is held.
+        let plain = ["a1", "b1", "c1", "a2", "d1", "a3"];
+        let same = diversify(plain.to_vec(), doc, 2, rise);
+        assert!(held_back(&plain, &same, |h| *h, doc, 2).is_empty());
+        assert!(held_back(&original, &original, |h| *h, doc, 0).is_empty());
         assert_eq!(
-            held_back(&hits, doc, score, 2, |h| h.1 != 8.5),
-            [5, 7],
-            "a hit that does not count is never named"
-        );
-        assert_eq!(held_back(&hits, doc, score, 1, |_| true), [5, 6, 7, 10]);
-        assert!(held_back(&hits, doc, score, 0, |_| true).is_empty());
-        assert!(held_back(&hits[..5], doc, score, 2, |_| true).is_empty());
-        assert_eq!(
-            held_back_label(2),
-            "held below the first 5: its document has 2 there (--per-doc)"
+            held_back_label(3),
+            "held below the first 5: its document has 3 there (--per-doc)"
         );
     }
 
