@@ -24,12 +24,12 @@ if ! "$bin" --corpus "$lib" --index "$index" status >/dev/null 2>&1 || [ ! -d "$
 fi
 (cd bench/hnsw && CARGO_TARGET_DIR=$root/target/hnsw-bench cargo build --release --locked -q)
 
-# The library benchmark's queries and 25 section titles of the
-# cross-language set, as for the scan's recall in bench/semantic.sh.
+# The library benchmark's queries, and the first 13 French and 12 English
+# queries of the cross-language judgments (section titles).
 queries=$scratch/hnsw-queries.txt
-if [ ! -f "$scratch/xlang/pairs.tsv" ]; then bash bench/xlang.sh >/dev/null; fi
-{ grep -v '^#' bench/queries/library.txt; cut -f6 "$scratch/xlang/pairs.tsv" | sed -n 1,13p
-    cut -f5 "$scratch/xlang/pairs.tsv" | sed -n 14,25p; } > "$queries"
+{ grep -v '^#' bench/queries/library.txt
+    grep $'^fr-en\t' bench/relevance/xlang.tsv | cut -f2 | sed -n 1,13p
+    grep $'^en-fr\t' bench/relevance/xlang.tsv | cut -f2 | sed -n 1,12p; } > "$queries"
 
 echo "Measured $(date +%Y-%m-%d) with \`bash bench/hnsw.sh\` on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores."
 echo
