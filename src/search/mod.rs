@@ -157,6 +157,26 @@ impl Ranked {
     }
 }
 
+/// The hits with at most `per_doc` passages of a document in the first
+/// places ([`rank::diversify`]), and the ids of those the rule kept below
+/// them ([`rank::held_back`]).
+fn diversified(
+    top: Vec<Ranked>,
+    per_doc: usize,
+    may_rise: impl Fn(&Ranked) -> bool,
+) -> (Vec<Ranked>, HashSet<crate::PassageId>) {
+    let original: Vec<crate::PassageId> = top.iter().map(|h| h.passage.id.clone()).collect();
+    let top = rank::diversify(top, Ranked::doc, per_doc, may_rise);
+    let held = rank::held_back(
+        &original,
+        &top,
+        |h| h.passage.id.clone(),
+        Ranked::doc,
+        per_doc,
+    );
+    (top, held.into_iter().collect())
+}
+
 /// The passages found by meaning in both languages, best first.
 fn by_meaning(near: [Vec<Scored>; 2]) -> Vec<Ranked> {
     let mut all: Vec<Ranked> = near.into_iter().flatten().map(Ranked::by_meaning).collect();
@@ -328,17 +348,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     // a place above its rank for the sake of variety: every passage has a
     // nearest-meaning rank, however far it is from the query.
     let may_rise = |h: &Ranked| mode != Mode::Hybrid || h.bm25.is_some();
-    let original: Vec<crate::PassageId> = top.iter().map(|h| h.passage.id.clone()).collect();
-    let mut top = rank::diversify(top, Ranked::doc, per_doc, may_rise);
-    let held: HashSet<crate::PassageId> = rank::held_back(
-        &original,
-        &top,
-        |h| h.passage.id.clone(),
-        Ranked::doc,
-        per_doc,
-    )
-    .into_iter()
-    .collect();
+    let (mut top, held) = diversified(top, per_doc, may_rise);
     if let (Some(vector), None) = (&vector, options.lang) {
         top = with_counterparts(index, &searcher, &scope, vector, top, (wanted, per_doc))?;
     }
@@ -620,17 +630,7 @@ pub fn similar(
     let mut best_other = None;
     let all = by_meaning(near);
     let per_doc = per_doc.unwrap_or(rank::DEFAULT_PER_DOC);
-    let original: Vec<crate::PassageId> = all.iter().map(|h| h.passage.id.clone()).collect();
-    let mut top = rank::diversify(all, Ranked::doc, per_doc, |_| true);
-    let held: HashSet<crate::PassageId> = rank::held_back(
-        &original,
-        &top,
-        |h| h.passage.id.clone(),
-        Ranked::doc,
-        per_doc,
-    )
-    .into_iter()
-    .collect();
+    let (mut top, held) = diversified(all, per_doc, |_| true);
     if lang.is_none() {
         if let Some(first) = top.first().map(|h| h.passage.lang) {
             if rank::one_language(&top, |h| h.passage.lang, first) {
