@@ -89,6 +89,9 @@ pub struct JsonHit<'a> {
     /// The id of the hit before it that this passage says the same as,
     /// in the other language (its translation, or the original).
     pub counterpart_of: Option<&'a str>,
+    /// Whether the first places' variety kept it below them, though it
+    /// ranked before one of their passages (`--per-doc`).
+    pub held_back: bool,
     /// The passage and its document.
     #[serde(flatten)]
     pub passage: JsonPassage<'a>,
@@ -106,6 +109,7 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
             bm25: hit.bm25,
             semantic: hit.semantic,
             counterpart_of: hit.counterpart_of.as_ref().map(|(id, _)| id.as_str()),
+            held_back: hit.held_back,
             passage: JsonPassage::new(&hit.passage, &hit.meta),
             snippet: &hit.snippet.text,
             highlights: hit

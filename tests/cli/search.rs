@@ -103,6 +103,9 @@ fn a_passage_kept_below_the_first_five_for_variety_says_so() {
         })
         .collect();
     assert!(!held.is_empty(), "nothing held back: {hits:#?}");
+    for (i, hit) in hits.iter().enumerate() {
+        assert_eq!(hit["held_back"], held.contains(&i), "{hit:#?}");
+    }
     let score = |h: &serde_json::Value| h["score"].as_f64().unwrap();
     let lowest = hits[..5].iter().map(score).fold(f64::INFINITY, f64::min);
     for &i in &held {
