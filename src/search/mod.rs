@@ -157,14 +157,26 @@ impl Ranked {
     }
 }
 
+/// The passages the first places' variety kept below them
+/// ([`rank::held_back`]).
+struct HeldBack(HashSet<crate::PassageId>);
+
+impl HeldBack {
+    /// Whether the hit at `place` (from 0) is one of them and still below
+    /// the first places: a passage put there afterwards (the other
+    /// language's best) is held back no more.
+    fn at(&self, place: usize, id: &crate::PassageId) -> bool {
+        place >= rank::DIVERSE_PLACES && self.0.contains(id)
+    }
+}
+
 /// The hits with at most `per_doc` passages of a document in the first
-/// places ([`rank::diversify`]), and the ids of those the rule kept below
-/// them ([`rank::held_back`]).
+/// places ([`rank::diversify`]), and those the rule kept below them.
 fn diversified(
     top: Vec<Ranked>,
     per_doc: usize,
     may_rise: impl Fn(&Ranked) -> bool,
-) -> (Vec<Ranked>, HashSet<crate::PassageId>) {
+) -> (Vec<Ranked>, HeldBack) {
     let original: Vec<crate::PassageId> = top.iter().map(|h| h.passage.id.clone()).collect();
     let top = rank::diversify(top, Ranked::doc, per_doc, may_rise);
     let held = rank::held_back(
@@ -174,7 +186,7 @@ fn diversified(
         Ranked::doc,
         per_doc,
     );
-    (top, held.into_iter().collect())
+    (top, HeldBack(held.into_iter().collect()))
 }
 
 /// The passages found by meaning in both languages, best first.
@@ -426,7 +438,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             bm25,
             semantic: cosine,
             counterpart_of,
-            held_back: held.contains(&passage.id),
+            held_back: held.at(rank, &passage.id),
             passage,
             meta,
             snippet,
@@ -652,7 +664,7 @@ pub fn similar(
             bm25: None,
             semantic: h.cosine,
             counterpart_of: None,
-            held_back: held.contains(&h.passage.id),
+            held_back: held.at(rank, &h.passage.id),
             snippet: snippet::lead(&h.passage.text),
             passage: h.passage,
             meta: h.meta,
@@ -664,4 +676,20 @@ pub fn similar(
         explanation: Vec::new(),
         mode: Some(Mode::Semantic),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_back_passage_put_among_the_first_places_is_held_back_no_more() {
+        let id = crate::PassageId::parse("doc:abc123");
+        let held = HeldBack([id.clone()].into_iter().collect());
+        assert!(held.at(rank::DIVERSE_PLACES, &id));
+        assert!(held.at(rank::DIVERSE_PLACES + 3, &id));
+        // Another language's best passage, mixed in third.
+        assert!(!held.at(2, &id));
+        assert!(!held.at(rank::DIVERSE_PLACES, &crate::PassageId::parse("doc:def456")));
+    }
 }
