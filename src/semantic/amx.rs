@@ -72,23 +72,68 @@ impl Packed {
     }
 }
 
-/// `a × b` on the tile unit. Callers check [`available`] first and that
-/// `a` has `b.rows()` columns.
-pub fn matmul(a: ArrayView2<f32>, b: &Packed) -> Array2<f32> {
-    let (m, k) = a.dim();
-    assert_eq!(k, b.k, "matrix shapes");
-    assert!(available(), "tile products without the tile unit");
-    let rows = m.div_ceil(BLOCK) * BLOCK;
-    let mut left = vec![0u16; rows * k];
-    for (out, row) in left.chunks_exact_mut(k).zip(a.outer_iter()) {
-        for (o, &v) in out.iter_mut().zip(row.iter()) {
-            *o = bf16(v);
+/// A left-hand operand (`m × k`) in bfloat16, its rows padded with zeros
+/// to whole blocks of tiles.
+pub struct Left {
+    m: usize,
+    k: usize,
+    data: Vec<u16>,
+}
+
+impl Left {
+    /// Zeros.
+    pub fn zeros(m: usize, k: usize) -> Left {
+        let rows = m.div_ceil(BLOCK) * BLOCK;
+        Left {
+            m,
+            k,
+            data: vec![0; rows * k],
         }
     }
+
+    /// `a`, rounded to bfloat16.
+    pub fn from_f32(a: ArrayView2<f32>) -> Left {
+        let (m, k) = a.dim();
+        let mut left = Left::zeros(m, k);
+        for (i, row) in a.outer_iter().enumerate() {
+            let out = left.row_mut(i);
+            for (o, &v) in out.iter_mut().zip(row.iter()) {
+                *o = bf16(v);
+            }
+        }
+        left
+    }
+
+    /// Row `i`.
+    pub fn row_mut(&mut self, i: usize) -> &mut [u16] {
+        assert!(i < self.m, "row {i} of {}", self.m);
+        &mut self.data[i * self.k..(i + 1) * self.k]
+    }
+}
+
+/// `values` rounded to bfloat16, into `out` (of the same length).
+pub fn round(values: &[f32], out: &mut [u16]) {
+    assert_eq!(values.len(), out.len());
+    for (o, &v) in out.iter_mut().zip(values) {
+        *o = bf16(v);
+    }
+}
+
+/// `left × b` on the tile unit. Callers check [`available`] first and that
+/// `left` has `b.rows()` columns.
+pub fn product(left: &Left, b: &Packed) -> Array2<f32> {
+    assert_eq!(left.k, b.k, "matrix shapes");
+    assert!(available(), "tile products without the tile unit");
+    let rows = left.data.len() / left.k;
     let mut out = vec![0f32; rows * b.n];
-    imp::product(&left, rows, k, b, &mut out);
-    out.truncate(m * b.n);
-    Array2::from_shape_vec((m, b.n), out).expect("the product's shape")
+    imp::product(&left.data, rows, left.k, b, &mut out);
+    out.truncate(left.m * b.n);
+    Array2::from_shape_vec((left.m, b.n), out).expect("the product's shape")
+}
+
+/// `a × b` on the tile unit, `a` rounded to bfloat16; as [`product`].
+pub fn matmul(a: ArrayView2<f32>, b: &Packed) -> Array2<f32> {
+    product(&Left::from_f32(a), b)
 }
 
 /// `v` rounded to the nearest bfloat16 (ties to even).
@@ -167,12 +212,15 @@ mod imp {
         // `rows`).
         unsafe {
             asm!("ldtilecfg [{}]", in(reg) config.0.as_ptr(), options(nostack, readonly));
-            for c in (0..b.n).step_by(BLOCK) {
-                let b0 = b.data.as_ptr().add((c / TILE) * per_block);
-                let b1 = b0.add(per_block);
-                for r in (0..rows).step_by(BLOCK) {
-                    let a0 = left.as_ptr().add(r * k);
-                    let a1 = a0.add(TILE * k);
+            // Rows outer: a block of rows is read from memory once and
+            // stays in the cache for every block of columns, whose
+            // weights (a few hundred kilobytes in all) stay there too.
+            for r in (0..rows).step_by(BLOCK) {
+                let a0 = left.as_ptr().add(r * k);
+                let a1 = a0.add(TILE * k);
+                for c in (0..b.n).step_by(BLOCK) {
+                    let b0 = b.data.as_ptr().add((c / TILE) * per_block);
+                    let b1 = b0.add(per_block);
                     let c00 = out.as_mut_ptr().add(r * b.n + c);
                     let c01 = c00.add(TILE);
                     let c10 = c00.add(TILE * b.n);

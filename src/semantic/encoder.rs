@@ -5,8 +5,9 @@
 //! 512-dimensional vector.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
-use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{s, Array2, ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 
 use super::amx::{self, Packed};
@@ -99,6 +100,13 @@ struct Tiles {
     w1s: Vec<Packed>,
     /// Per branch.
     w2: Vec<Packed>,
+    cnn_w: Packed,
+    d0: Packed,
+    p1: Packed,
+    d1: Packed,
+    d2: Packed,
+    p3: Packed,
+    d3: Packed,
 }
 
 /// Rows from which a product runs on the tile unit, where there is one: a
@@ -204,6 +212,13 @@ impl<'a> Encoder<'a> {
                     w2: (self.branches.iter())
                         .map(|b| Packed::new(b.w2))
                         .collect::<Option<_>>()?,
+                    cnn_w: Packed::new(self.cnn_w)?,
+                    d0: Packed::new(self.d0)?,
+                    p1: Packed::new(self.p1)?,
+                    d1: Packed::new(self.d1)?,
+                    d2: Packed::new(self.d2)?,
+                    p3: Packed::new(self.p3)?,
+                    d3: Packed::new(self.d3)?,
                 })
             })
             .as_ref()
@@ -270,10 +285,19 @@ impl<'a> Encoder<'a> {
             .map(|chunk| self.piece_rows(chunk))
             .collect();
         let pieces = Pieces { chunks };
-        local
-            .par_iter()
-            .zip(&ids)
-            .map(|(local, ids)| self.finish(&pieces, local, ids))
+        // Texts in runs of `RUN_TEXTS`, or fewer that reach `RUN_ROWS`
+        // tokens.
+        let mut runs = Vec::new();
+        let (mut start, mut rows) = (0, 0);
+        for (i, text) in local.iter().enumerate() {
+            rows += text.len().max(1);
+            if rows >= RUN_ROWS || i + 1 - start == RUN_TEXTS || i + 1 == local.len() {
+                runs.push(start..i + 1);
+                (start, rows) = (i + 1, 0);
+            }
+        }
+        runs.into_par_iter()
+            .flat_map_iter(|run| self.finish(&pieces, &local[run.clone()], &ids[run]))
             .collect()
     }
 
@@ -316,33 +340,73 @@ impl<'a> Encoder<'a> {
         PieceRows { x, shares }
     }
 
-    /// A text's vector from its pieces' rows.
-    fn finish(&self, pieces: &Pieces, local: &[usize], ids: &[u32]) -> Vec<f32> {
-        let tokens = local.len().max(1);
-        let tiles = self.tiles(tokens);
-        let mut features = Array2::<f32>::zeros((tokens, FEATURES));
-        features
-            .slice_mut(s![.., ..DIM])
-            .assign(&self.embeddings(ids));
-        for (i, branch) in self.branches.iter().enumerate() {
-            let mut h = Array2::<f32>::zeros((tokens, BRANCH));
-            for (t, mut row) in h.outer_iter_mut().enumerate() {
-                row.assign(&branch.b1);
-                for k in 0..branch.order {
-                    let Some(source) = (t + k).checked_sub(branch.left).filter(|&r| r < tokens)
-                    else {
-                        continue;
-                    };
-                    let share = pieces.share(local[source], i);
-                    row += &share.slice(s![k * BRANCH..(k + 1) * BRANCH]);
-                }
-                row.mapv_inplace(relu);
-                row += &pieces.x(local[t]).slice(s![i * BRANCH..(i + 1) * BRANCH]);
+    /// Texts' vectors from their pieces' rows, computed together: their
+    /// tokens are the rows of each product, so that the weights are read
+    /// once for them all.
+    fn finish(&self, pieces: &Pieces, local: &[Vec<usize>], ids: &[Vec<u32>]) -> Vec<Vec<f32>> {
+        // Each text's rows; an empty text has one row of zeros.
+        let mut texts = Vec::with_capacity(local.len());
+        let mut rows = 0;
+        for local in local {
+            texts.push(rows..rows + local.len().max(1));
+            rows += local.len().max(1);
+        }
+        // The piece in each row, if any.
+        let mut row_pieces = vec![None; rows];
+        for (range, local) in texts.iter().zip(local) {
+            for (slot, &n) in row_pieces[range.clone()].iter_mut().zip(local) {
+                *slot = Some(n);
             }
-            let windows = windows(h.view(), branch.order, branch.left);
+        }
+        let tiles = self.tiles(rows);
+        let mut features = Array2::<f32>::zeros((rows, FEATURES));
+        for (range, ids) in texts.iter().zip(ids) {
+            features
+                .slice_mut(s![range.start..range.start + ids.len(), ..DIM])
+                .assign(&self.embeddings(ids));
+        }
+        for (i, branch) in self.branches.iter().enumerate() {
+            let mut h = Array2::<f32>::zeros((rows, BRANCH));
+            for range in &texts {
+                for t in range.clone() {
+                    let mut row = h.row_mut(t);
+                    row.assign(&branch.b1);
+                    for k in 0..branch.order {
+                        let Some(n) = source(range, t, k, branch.left).and_then(|r| row_pieces[r])
+                        else {
+                            continue;
+                        };
+                        let share = pieces.share(n, i);
+                        row += &share.slice(s![k * BRANCH..(k + 1) * BRANCH]);
+                    }
+                    row.mapv_inplace(relu);
+                    if let Some(n) = row_pieces[t] {
+                        row += &pieces.x(n).slice(s![i * BRANCH..(i + 1) * BRANCH]);
+                    }
+                }
+            }
+            let h_rows = h.as_slice().expect("a fresh array");
+            let width = branch.order * BRANCH;
             let mut c = match tiles {
-                Some(t) => amx::matmul(windows.view(), &t.w2[i]),
-                None => matmul(&windows.view(), &branch.w2),
+                Some(t) => {
+                    let mut rounded = vec![0u16; h_rows.len()];
+                    amx::round(h_rows, &mut rounded);
+                    let mut windows = amx::Left::zeros(rows, width);
+                    each_window(&texts, branch.order, branch.left, |t, k, r| {
+                        windows.row_mut(t)[k * BRANCH..(k + 1) * BRANCH]
+                            .copy_from_slice(&rounded[r * BRANCH..(r + 1) * BRANCH]);
+                    });
+                    amx::product(&windows, &t.w2[i])
+                }
+                None => {
+                    let mut windows = Array2::<f32>::zeros((rows, width));
+                    each_window(&texts, branch.order, branch.left, |t, k, r| {
+                        windows
+                            .slice_mut(s![t, k * BRANCH..(k + 1) * BRANCH])
+                            .assign(&h.row(r));
+                    });
+                    matmul(&windows.view(), &branch.w2)
+                }
             };
             c += &branch.b2;
             c.mapv_inplace(relu);
@@ -351,22 +415,43 @@ impl<'a> Encoder<'a> {
             features.slice_mut(s![.., at..at + BRANCH]).assign(&c);
         }
         layer_norm(&mut features, self.ln_g, self.ln_b, self.eps);
-        let sum = features.sum_axis(Axis(0));
-        let mut pooled = vec_mat(&sum, &self.cnn_w);
-        pooled.scaled_add(tokens as f32, &self.cnn_b);
-        pooled *= 1.0 / (tokens as f32).sqrt();
+        let mut sums = Array2::<f32>::zeros((texts.len(), FEATURES));
+        for (mut sum, range) in sums.outer_iter_mut().zip(&texts) {
+            sum.assign(&features.slice(s![range.clone(), ..]).sum_axis(Axis(0)));
+        }
+        let tokens: Vec<usize> = texts.iter().map(|r| r.len()).collect();
+        self.dense(sums, &tokens)
+    }
 
-        let y0 = vec_mat(&pooled, &self.d0).mapv(relu);
-        let mut y1 = vec_mat(&pooled, &self.p1);
-        y1 += &vec_mat(&y0, &self.d1);
+    /// The pooling projection and the dense layers over texts' summed
+    /// features (one text a row, `tokens` each): the texts' vectors,
+    /// L2-normalised.
+    fn dense(&self, sums: Array2<f32>, tokens: &[usize]) -> Vec<Vec<f32>> {
+        let tiles = self.tiles(sums.nrows());
+        let product =
+            |a: &Array2<f32>, pick: fn(&Tiles) -> &Packed, b: &ArrayView2<f32>| match tiles {
+                Some(t) => amx::matmul(a.view(), pick(t)),
+                None => matmul(&a.view(), b),
+            };
+        let mut pooled = product(&sums, |t| &t.cnn_w, &self.cnn_w);
+        for (mut row, &n) in pooled.outer_iter_mut().zip(tokens) {
+            row.scaled_add(n as f32, &self.cnn_b);
+            row *= 1.0 / (n as f32).sqrt();
+        }
+        let y0 = product(&pooled, |t| &t.d0, &self.d0).mapv(relu);
+        let mut y1 = product(&pooled, |t| &t.p1, &self.p1);
+        y1 += &product(&y0, |t| &t.d1, &self.d1);
         y1.mapv_inplace(relu);
-        let y2 = vec_mat(&y1, &self.d2).mapv(relu);
-        let mut z: Array1<f32> = vec_mat(&y1, &self.p3);
-        z += &vec_mat(&y2, &self.d3);
+        let y2 = product(&y1, |t| &t.d2, &self.d2).mapv(relu);
+        let mut z = product(&y1, |t| &t.p3, &self.p3);
+        z += &product(&y2, |t| &t.d3, &self.d3);
         z.mapv_inplace(f32::tanh);
-        let norm = z.dot(&z).max(self.eps).sqrt();
-        z.mapv_inplace(|v| v / norm);
-        z.to_vec()
+        z.outer_iter()
+            .map(|z| {
+                let norm = z.dot(&z).max(self.eps).sqrt();
+                z.iter().map(|v| v / norm).collect()
+            })
+            .collect()
     }
 }
 
@@ -377,6 +462,15 @@ const GROUP: usize = 512;
 
 /// Distinct pieces computed together.
 const PIECE_CHUNK: usize = 256;
+
+/// Texts that go through the convolutions and dense layers together: their
+/// tokens are the rows of each product, so that the weights are read once
+/// for many rows, and the dense layers have a row per text.
+const RUN_TEXTS: usize = 32;
+
+/// Tokens at which a run of texts ends before `RUN_TEXTS`, so that a run's
+/// features (5 KB a token) stay a few tens of megabytes.
+const RUN_ROWS: usize = 4096;
 
 /// What depends on one piece alone, for a chunk of pieces: the projected,
 /// normalised row (`x`, the three branches side by side), and per branch
@@ -441,38 +535,34 @@ fn matmul(a: &ArrayView2<f32>, b: &ArrayView2<f32>) -> Array2<f32> {
     out
 }
 
-/// A row vector times a row-major matrix, row by row (contiguous rows,
-/// which vectorise; ndarray's own product walks the matrix by columns).
-fn vec_mat(v: &Array1<f32>, m: &ArrayView2<f32>) -> Array1<f32> {
-    let mut out = vec![0f32; m.ncols()];
-    for (&a, row) in v.iter().zip(m.outer_iter()) {
-        let row = row.to_slice().expect("a contiguous row");
-        for (o, &b) in out.iter_mut().zip(row) {
-            *o += a * b;
-        }
-    }
-    Array1::from(out)
-}
-
 fn relu(v: f32) -> f32 {
     v.max(0.0)
 }
 
-/// Each row's n-gram window: the rows `t - left .. t - left + order` side by
-/// side, zeros outside the text.
-fn windows(x: ArrayView2<f32>, order: usize, left: usize) -> Array2<f32> {
-    let (rows, width) = x.dim();
-    let mut out = Array2::<f32>::zeros((rows, order * width));
-    for t in 0..rows {
-        for k in 0..order {
-            let Some(source) = (t + k).checked_sub(left).filter(|&r| r < rows) else {
-                continue;
-            };
-            out.slice_mut(s![t, k * width..(k + 1) * width])
-                .assign(&x.row(source));
+/// The row at place `k` of the n-gram window of row `t`, within its
+/// text's rows: `t - left + k`, if the text has it.
+fn source(text: &Range<usize>, t: usize, k: usize, left: usize) -> Option<usize> {
+    (t + k).checked_sub(left).filter(|r| text.contains(r))
+}
+
+/// Calls `place(t, k, r)` for each row `t` of the texts and each place `k`
+/// of its n-gram window (`order` rows from `t - left`) that holds row `r`
+/// of the same text.
+fn each_window(
+    texts: &[Range<usize>],
+    order: usize,
+    left: usize,
+    mut place: impl FnMut(usize, usize, usize),
+) {
+    for text in texts {
+        for t in text.clone() {
+            for k in 0..order {
+                if let Some(r) = source(text, t, k, left) {
+                    place(t, k, r);
+                }
+            }
         }
     }
-    out
 }
 
 /// Layer normalisation of each row, in place.

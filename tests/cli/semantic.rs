@@ -114,6 +114,35 @@ fn the_tile_unit_products_keep_the_port_on_the_python_reference() {
     }
 }
 
+#[test]
+fn texts_encoded_together_get_the_vectors_they_get_alone() {
+    // Texts go through the convolutions in runs, their tokens stacked:
+    // no window may reach into the next text.
+    let Some(dir) = model_dir() else { return };
+    let model = Model::open(&dir.join(MODEL_FILE)).unwrap();
+    let mut encoder = model.encoder().unwrap();
+    encoder.set_tile_rows(None);
+    let corpus: Vec<String> = [
+        "2022-otan-relations-avec-la-russie.md",
+        "2011-relations-otan-russie-rapprochement.txt",
+    ]
+    .iter()
+    .map(|name| std::fs::read_to_string(seed_corpus().join(name)).unwrap())
+    .collect();
+    let mut texts: Vec<&str> = corpus
+        .iter()
+        .flat_map(|text| text.lines())
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    texts.insert(3, "");
+    assert!(texts.len() > 40, "{} paragraphs", texts.len());
+    let together = encoder.encode_batch(&texts);
+    for (text, v) in texts.iter().zip(&together) {
+        let c = cosine(v, &encoder.encode(text));
+        assert!(c > 0.99999, "cosine {c} for {text:?}");
+    }
+}
+
 /// The bundled corpus with the installed model; `None` (skipped) without one.
 fn seed_with_model() -> Option<Env> {
     let dir = model_dir()?;
