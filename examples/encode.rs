@@ -28,11 +28,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let vectors = encoder.encode_batch(&lines);
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "encoding: {} passages, {pieces} pieces in {seconds:.2} s: {:.0} passages/s, {:.0} pieces/s (tokenizing alone {tokenized:.2} s), {} threads",
+        "encoding: {} passages, {pieces} pieces in {seconds:.2} s: {:.0} passages/s, {:.0} pieces/s (tokenizing alone {tokenized:.2} s), {} threads, {}",
         lines.len(),
         lines.len() as f64 / seconds,
         pieces as f64 / seconds,
-        rayon::current_num_threads()
+        rayon::current_num_threads(),
+        if nrel_search::semantic::amx::available() {
+            "large products on the tile unit (AMX, bfloat16)"
+        } else {
+            "products in f32"
+        }
     );
 
     let quantised: Vec<Quantised> = vectors.iter().map(|v| Quantised::new(v)).collect();

@@ -138,6 +138,10 @@ pub fn matmul(a: ArrayView2<f32>, b: &Packed) -> Array2<f32> {
 
 /// `v` rounded to the nearest bfloat16 (ties to even).
 fn bf16(v: f32) -> u16 {
+    if v.is_nan() {
+        // Quiet, whatever its payload: rounding could carry it to infinity.
+        return 0x7fc0;
+    }
     let bits = v.to_bits();
     let rounded = bits.wrapping_add(0x7fff + ((bits >> 16) & 1));
     (rounded >> 16) as u16
@@ -211,7 +215,19 @@ mod imp {
         // `out` (columns `c..c + 32` of `b.n`, rows `r..r + 32` of
         // `rows`).
         unsafe {
-            asm!("ldtilecfg [{}]", in(reg) config.0.as_ptr(), options(nostack, readonly));
+            asm!(
+                "ldtilecfg [{}]",
+                in(reg) config.0.as_ptr(),
+                out("tmm0") _,
+                out("tmm1") _,
+                out("tmm2") _,
+                out("tmm3") _,
+                out("tmm4") _,
+                out("tmm5") _,
+                out("tmm6") _,
+                out("tmm7") _,
+                options(nostack, readonly),
+            );
             // Rows outer: a block of rows is read from memory once and
             // stays in the cache for every block of columns, whose
             // weights (a few hundred kilobytes in all) stay there too.
@@ -261,11 +277,30 @@ mod imp {
                         c01 = in(reg) c01,
                         c10 = in(reg) c10,
                         c11 = in(reg) c11,
+                        out("tmm0") _,
+                        out("tmm1") _,
+                        out("tmm2") _,
+                        out("tmm3") _,
+                        out("tmm4") _,
+                        out("tmm5") _,
+                        out("tmm6") _,
+                        out("tmm7") _,
                         options(nostack),
                     );
                 }
             }
-            asm!("tilerelease", options(nostack, nomem));
+            asm!(
+                "tilerelease",
+                out("tmm0") _,
+                out("tmm1") _,
+                out("tmm2") _,
+                out("tmm3") _,
+                out("tmm4") _,
+                out("tmm5") _,
+                out("tmm6") _,
+                out("tmm7") _,
+                options(nostack, nomem),
+            );
         }
     }
 }
@@ -307,6 +342,8 @@ mod tests {
         // 1 + 3 × 2^-8 lies halfway between 1 + 2^-7 and 1 + 2^-6: up.
         assert_eq!(bf16(1.0 + 3.0 / 256.0), 0x3f82);
         assert_eq!(bf16(1.0 + 1.0 / 128.0 + 1.0 / 1024.0), 0x3f81);
+        assert!(f32::from_bits(u32::from(bf16(f32::NAN)) << 16).is_nan());
+        assert_eq!(bf16(f32::INFINITY), 0x7f80);
     }
 
     #[test]
@@ -316,31 +353,81 @@ mod tests {
         assert!(Packed::new(matrix(64, 48, 1).view()).is_none());
     }
 
+    /// What `tdpbf16ps` computes, pair by pair, from the operands as they
+    /// are laid out for the tiles: checks the layout on any processor.
+    fn emulated(left: &Left, b: &Packed) -> Array2<f32> {
+        let value = |x: u16| f32::from_bits(u32::from(x) << 16);
+        let per_block = b.k * TILE;
+        Array2::from_shape_fn((left.m, b.n), |(m, c)| {
+            let (block, j) = (c / TILE, c % TILE);
+            let mut sum = 0f32;
+            for d in 0..b.k / DEPTH {
+                let tile = &b.data[block * per_block + d * TILE * DEPTH..];
+                let row = &left.data[m * left.k + d * DEPTH..];
+                for p in 0..DEPTH / 2 {
+                    let pair = &tile[p * 2 * TILE + 2 * j..];
+                    sum +=
+                        value(row[2 * p]) * value(pair[0]) + value(row[2 * p + 1]) * value(pair[1]);
+                }
+            }
+            sum
+        })
+    }
+
+    /// `got` within what rounding the operands to bfloat16 allows of the
+    /// `f32` product `exact` (depth `k`).
+    fn assert_near(got: &Array2<f32>, exact: &Array2<f32>, k: usize, what: &str) {
+        assert_eq!(got.dim(), exact.dim(), "{what}");
+        // Each product of two values rounded to 8 bits errs by at most
+        // about 2^-8 of it; over k terms of either sign the errors mostly
+        // cancel.
+        let bound = (k as f32).sqrt() * 2.0 / 256.0;
+        for (t, e) in got.iter().zip(exact.iter()) {
+            assert!((t - e).abs() < bound, "{what}: {t} against {e}");
+        }
+        let squares: f32 = got
+            .iter()
+            .zip(exact.iter())
+            .map(|(t, e)| (t - e) * (t - e))
+            .sum();
+        let rms = (squares / got.len() as f32).sqrt();
+        assert!(rms < bound / 4.0, "{what}: rms {rms}");
+    }
+
+    const SHAPES: [(usize, usize, usize); 4] =
+        [(1, 32, 32), (45, 256, 64), (100, 1280, 256), (33, 96, 96)];
+
+    #[test]
+    fn the_layout_gives_the_product() {
+        // Rows not a multiple of 32, several column and depth blocks.
+        for (m, k, n) in SHAPES {
+            let a = matrix(m, k, 7 + m as u64);
+            let b = matrix(k, n, 11 + n as u64);
+            let got = emulated(&Left::from_f32(a.view()), &Packed::new(b.view()).unwrap());
+            assert_near(&got, &a.dot(&b), k, &format!("{m}×{k}×{n}"));
+        }
+    }
+
     #[test]
     fn tile_products_match_f32_products_to_bfloat16_precision() {
         if !available() {
             eprintln!("no AMX-BF16 here: the tile products are not run");
             return;
         }
-        // Rows not a multiple of 32, several column and depth blocks.
-        for (m, k, n) in [(1, 32, 32), (45, 256, 64), (100, 1280, 256), (33, 96, 96)] {
+        for (m, k, n) in SHAPES {
             let a = matrix(m, k, 7 + m as u64);
             let b = matrix(k, n, 11 + n as u64);
-            let exact = a.dot(&b);
-            let tiles = matmul(a.view(), &Packed::new(b.view()).unwrap());
-            assert_eq!(tiles.dim(), (m, n));
-            // Each product of two values rounded to 8 bits errs by at most
-            // about 2^-8 of it; over k terms of either sign the errors
-            // mostly cancel.
-            let bound = (k as f32).sqrt() * 2.0 / 256.0;
-            for (t, e) in tiles.iter().zip(exact.iter()) {
-                assert!((t - e).abs() < bound, "{m}×{k}×{n}: {t} against {e}");
+            let (left, packed) = (Left::from_f32(a.view()), Packed::new(b.view()).unwrap());
+            let tiles = product(&left, &packed);
+            let what = format!("{m}×{k}×{n}");
+            assert_near(&tiles, &a.dot(&b), k, &what);
+            // The same sums as the emulation, but for their order.
+            for (t, e) in tiles.iter().zip(emulated(&left, &packed).iter()) {
+                assert!(
+                    (t - e).abs() <= 1e-5 * (k as f32),
+                    "{what}: {t} against {e}"
+                );
             }
-            let rms = (tiles.iter().zip(exact.iter()))
-                .map(|(t, e)| (t - e) * (t - e))
-                .sum::<f32>()
-                / (m * n) as f32;
-            assert!(rms.sqrt() < bound / 4.0, "{m}×{k}×{n}: rms {}", rms.sqrt());
         }
     }
 }

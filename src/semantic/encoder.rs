@@ -109,17 +109,16 @@ struct Tiles {
     d3: Packed,
 }
 
-/// Rows from which a product runs on the tile unit, where there is one: a
-/// query's few pieces stay on the vector units, so that a search never
-/// lays the weights out.
+/// Rows from which a product of a batch runs on the tile unit, where
+/// there is one. A single text (a query) is encoded on the vector units,
+/// so that a search never lays the weights out.
 const TILE_ROWS: usize = 32;
 
 struct Branch<'a> {
     order: usize,
     left: usize,
     /// The first convolution's blocks side by side: one token's row times
-    /// it gives its blocks side by side: one token's row times it gives its
-    /// contribution to each place of a window.
+    /// it gives its contribution to each place of a window.
     w1s: ArrayView2<'a, f32>,
     b1: ArrayView1<'a, f32>,
     w2: ArrayView2<'a, f32>,
@@ -196,10 +195,10 @@ impl<'a> Encoder<'a> {
         self.tile_rows = rows;
     }
 
-    /// The weights laid out for the tile unit, when there is one and the
-    /// product has enough rows to use it.
-    fn tiles(&self, rows: usize) -> Option<&Tiles> {
-        if self.tile_rows.is_none_or(|least| rows < least) || !amx::available() {
+    /// The weights laid out for the tile unit, when the caller allows it,
+    /// there is one and the product has enough rows to use it.
+    fn tiles(&self, allowed: bool, rows: usize) -> Option<&Tiles> {
+        if !allowed || self.tile_rows.is_none_or(|least| rows < least) || !amx::available() {
             return None;
         }
         self.tiles
@@ -229,9 +228,9 @@ impl<'a> Encoder<'a> {
         self.tokenizer.encode(text)
     }
 
-    /// The vector of a text.
+    /// The vector of a text, on the vector units (`f32`).
     pub fn encode(&self, text: &str) -> Vec<f32> {
-        self.encode_batch(&[text]).pop().expect("one vector")
+        self.encode_group(&[text], false).pop().expect("one vector")
     }
 
     /// The vectors of texts, on every core. What depends on a piece alone
@@ -244,11 +243,13 @@ impl<'a> Encoder<'a> {
         // (13 KB a piece).
         texts
             .chunks(GROUP)
-            .flat_map(|group| self.encode_group(group))
+            .flat_map(|group| self.encode_group(group, true))
             .collect()
     }
 
-    fn encode_group(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+    /// The vectors of texts; `tiles`: large products may run on the tile
+    /// unit.
+    fn encode_group(&self, texts: &[&str], tiles: bool) -> Vec<Vec<f32>> {
         let ids: Vec<Vec<u32>> = texts
             .par_iter()
             .map(|text| {
@@ -282,7 +283,7 @@ impl<'a> Encoder<'a> {
             .collect();
         let chunks: Vec<PieceRows> = distinct
             .par_chunks(PIECE_CHUNK)
-            .map(|chunk| self.piece_rows(chunk))
+            .map(|chunk| self.piece_rows(chunk, tiles))
             .collect();
         let pieces = Pieces { chunks };
         // Texts in runs of `RUN_TEXTS`, or fewer that reach `RUN_ROWS`
@@ -297,7 +298,7 @@ impl<'a> Encoder<'a> {
             }
         }
         runs.into_par_iter()
-            .flat_map_iter(|run| self.finish(&pieces, &local[run.clone()], &ids[run]))
+            .flat_map_iter(|run| self.finish(&pieces, &local[run.clone()], &ids[run], tiles))
             .collect()
     }
 
@@ -316,9 +317,10 @@ impl<'a> Encoder<'a> {
         out
     }
 
-    /// What depends on each of these pieces alone.
-    fn piece_rows(&self, ids: &[u32]) -> PieceRows {
-        let tiles = self.tiles(ids.len());
+    /// What depends on each of these pieces alone (on the tile unit if
+    /// `allowed`).
+    fn piece_rows(&self, ids: &[u32], allowed: bool) -> PieceRows {
+        let tiles = self.tiles(allowed, ids.len());
         let mut x = match tiles {
             Some(t) => amx::matmul(self.embeddings(ids).view(), &t.proj),
             None => matmul(&self.embeddings(ids).view(), &self.proj),
@@ -342,8 +344,14 @@ impl<'a> Encoder<'a> {
 
     /// Texts' vectors from their pieces' rows, computed together: their
     /// tokens are the rows of each product, so that the weights are read
-    /// once for them all.
-    fn finish(&self, pieces: &Pieces, local: &[Vec<usize>], ids: &[Vec<u32>]) -> Vec<Vec<f32>> {
+    /// once for them all (on the tile unit if `allowed`).
+    fn finish(
+        &self,
+        pieces: &Pieces,
+        local: &[Vec<usize>],
+        ids: &[Vec<u32>],
+        allowed: bool,
+    ) -> Vec<Vec<f32>> {
         // Each text's rows; an empty text has one row of zeros.
         let mut texts = Vec::with_capacity(local.len());
         let mut rows = 0;
@@ -358,7 +366,7 @@ impl<'a> Encoder<'a> {
                 *slot = Some(n);
             }
         }
-        let tiles = self.tiles(rows);
+        let tiles = self.tiles(allowed, rows);
         let mut features = Array2::<f32>::zeros((rows, FEATURES));
         for (range, ids) in texts.iter().zip(ids) {
             features
@@ -420,14 +428,14 @@ impl<'a> Encoder<'a> {
             sum.assign(&features.slice(s![range.clone(), ..]).sum_axis(Axis(0)));
         }
         let tokens: Vec<usize> = texts.iter().map(|r| r.len()).collect();
-        self.dense(sums, &tokens)
+        self.dense(sums, &tokens, allowed)
     }
 
     /// The pooling projection and the dense layers over texts' summed
     /// features (one text a row, `tokens` each): the texts' vectors,
-    /// L2-normalised.
-    fn dense(&self, sums: Array2<f32>, tokens: &[usize]) -> Vec<Vec<f32>> {
-        let tiles = self.tiles(sums.nrows());
+    /// L2-normalised (on the tile unit if `allowed`).
+    fn dense(&self, sums: Array2<f32>, tokens: &[usize], allowed: bool) -> Vec<Vec<f32>> {
+        let tiles = self.tiles(allowed, sums.nrows());
         let product =
             |a: &Array2<f32>, pick: fn(&Tiles) -> &Packed, b: &ArrayView2<f32>| match tiles {
                 Some(t) => amx::matmul(a.view(), pick(t)),
