@@ -123,8 +123,8 @@ impl<'a> Check<'a> {
             }
             let mut in_doubt = Vec::new();
             for i in start..files.min(start + RUN) {
-                let f = self.record.file(i);
-                let retry = f.hash == MISSING_TOOL && tools_available();
+                let f = self.record.stat_of(i, MISSING_TOOL);
+                let retry = f.waits && tools_available();
                 let doubted = is_racy(f.mtime_ns, checked);
                 if retry || doubted || stat.size_and_mtime(f.path) != Some((f.size, f.mtime_ns)) {
                     in_doubt.push(i);
@@ -197,7 +197,7 @@ const MAX_OPEN_DIRS: usize = 64;
 #[cfg(unix)]
 struct Stat<'a> {
     corpus: &'a Path,
-    dirs: std::collections::HashMap<&'a str, Option<rustix::fd::OwnedFd>>,
+    dirs: rustc_hash::FxHashMap<&'a str, Option<rustix::fd::OwnedFd>>,
 }
 
 #[cfg(unix)]
@@ -205,7 +205,7 @@ impl<'a> Stat<'a> {
     fn new(corpus: &'a Path) -> Stat<'a> {
         Stat {
             corpus,
-            dirs: std::collections::HashMap::new(),
+            dirs: rustc_hash::FxHashMap::default(),
         }
     }
 

@@ -38,7 +38,7 @@ use crate::analysis::ANALYSIS_VERSION;
 use crate::error::{Error, Result};
 use crate::passage::PassageId;
 
-pub use view::{FileView, RecordView};
+pub use view::{FileView, RecordView, StatView};
 
 const MAGIC: &[u8; 8] = b"nrelrec1";
 const HEADER: usize = 56;

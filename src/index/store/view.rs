@@ -26,6 +26,19 @@ impl std::fmt::Debug for RecordView {
     }
 }
 
+/// What the freshness check reads of a file of a [`RecordView`].
+#[derive(Debug, Clone, Copy)]
+pub struct StatView<'a> {
+    /// Path inside the corpus.
+    pub path: &'a str,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, ns.
+    pub mtime_ns: u64,
+    /// Whether the file waits for an extraction tool.
+    pub waits: bool,
+}
+
 /// One file of a [`RecordView`].
 #[derive(Debug, Clone, Copy)]
 pub struct FileView<'a> {
@@ -193,6 +206,23 @@ impl RecordView {
             size: self.u64_at(at + 40),
             mtime_ns: self.u64_at(at + 48),
             passages: self.u32_at(at + 56),
+        }
+    }
+
+    /// What the freshness check reads of file `i`: its path, size,
+    /// modification time and whether it waits for an extraction tool (its
+    /// hash is `waiting`); nothing else is decoded.
+    pub fn stat_of(&self, i: usize, waiting: &str) -> StatView<'_> {
+        let at = HEADER + i * FILE_ENTRY;
+        let (offset, len) = (self.u32_at(at + 16) as usize, self.u32_at(at + 20));
+        let start = self.heap + offset;
+        let waits =
+            len != NONE && self.bytes.get(start..start + len as usize) == Some(waiting.as_bytes());
+        StatView {
+            path: self.str_at(at).unwrap_or(""),
+            size: self.u64_at(at + 40),
+            mtime_ns: self.u64_at(at + 48),
+            waits,
         }
     }
 
