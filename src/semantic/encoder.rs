@@ -375,27 +375,38 @@ impl<'a> Encoder<'a> {
         }
         for (i, branch) in self.branches.iter().enumerate() {
             let mut h = Array2::<f32>::zeros((rows, BRANCH));
+            let h_rows = h.as_slice_mut().expect("a fresh array");
+            let b1 = branch.b1.as_slice().expect("a mapped vector");
             for range in &texts {
                 for t in range.clone() {
-                    let mut row = h.row_mut(t);
-                    row.assign(&branch.b1);
+                    let row = &mut h_rows[t * BRANCH..(t + 1) * BRANCH];
+                    row.copy_from_slice(b1);
                     for k in 0..branch.order {
                         let Some(n) = source(range, t, k, branch.left).and_then(|r| row_pieces[r])
                         else {
                             continue;
                         };
                         let share = pieces.share(n, i);
-                        row += &share.slice(s![k * BRANCH..(k + 1) * BRANCH]);
+                        let share = &share.to_slice().expect("a row")[k * BRANCH..(k + 1) * BRANCH];
+                        for (h, s) in row.iter_mut().zip(share) {
+                            *h += s;
+                        }
                     }
-                    row.mapv_inplace(relu);
+                    for h in row.iter_mut() {
+                        *h = relu(*h);
+                    }
                     if let Some(n) = row_pieces[t] {
-                        row += &pieces.x(n).slice(s![i * BRANCH..(i + 1) * BRANCH]);
+                        let x = pieces.x(n);
+                        let x = &x.to_slice().expect("a row")[i * BRANCH..(i + 1) * BRANCH];
+                        for (h, x) in row.iter_mut().zip(x) {
+                            *h += x;
+                        }
                     }
                 }
             }
             let h_rows = h.as_slice().expect("a fresh array");
             let width = branch.order * BRANCH;
-            let mut c = match tiles {
+            let c = match tiles {
                 Some(t) => {
                     let mut rounded = vec![0u16; h_rows.len()];
                     amx::round(h_rows, &mut rounded);
@@ -416,11 +427,19 @@ impl<'a> Encoder<'a> {
                     matmul(&windows.view(), &branch.w2)
                 }
             };
-            c += &branch.b2;
-            c.mapv_inplace(relu);
-            c += &h;
+            // The second convolution's output, rectified, plus its input,
+            // into the features, in one pass.
             let at = DIM + i * BRANCH;
-            features.slice_mut(s![.., at..at + BRANCH]).assign(&c);
+            let b2 = branch.b2.as_slice().expect("a mapped vector");
+            let c = c.as_slice().expect("a fresh array");
+            for (t, mut out) in features.outer_iter_mut().enumerate() {
+                let out = &mut out.as_slice_mut().expect("a row")[at..at + BRANCH];
+                let c = &c[t * BRANCH..(t + 1) * BRANCH];
+                let h = &h_rows[t * BRANCH..(t + 1) * BRANCH];
+                for (((o, &c), &b), &h) in out.iter_mut().zip(c).zip(b2).zip(h) {
+                    *o = relu(c + b) + h;
+                }
+            }
         }
         layer_norm(&mut features, self.ln_g, self.ln_b, self.eps);
         let mut sums = Array2::<f32>::zeros((texts.len(), FEATURES));
