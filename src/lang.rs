@@ -25,6 +25,14 @@ impl Lang {
     /// Both languages, French first.
     pub const ALL: [Lang; 2] = [Lang::French, Lang::English];
 
+    /// Its name, in English ("French", "English").
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::French => "French",
+            Lang::English => "English",
+        }
+    }
+
     /// The ISO 639-1 code: `fr` or `en`.
     pub fn code(self) -> &'static str {
         match self {

@@ -61,6 +61,12 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
                 part(hit.bm25, "bm25"),
                 part(hit.semantic, "semantic")
             ));
+            if hit.placed_for_language {
+                note(format_args!(
+                    "explain: #{} is the best passage in the other language, placed among the first places above higher scores",
+                    hit.rank
+                ));
+            }
             if hit.held_back {
                 note(format_args!(
                     "explain: #{} ranked before one of the first {} places' passages, but its document has {} of them (--per-doc {})",

@@ -92,6 +92,9 @@ pub struct JsonHit<'a> {
     /// Whether the first places' variety kept it below them, though it
     /// ranked before one of their passages (`--per-doc`).
     pub held_back: bool,
+    /// Whether it was placed among the first hits as the other language's
+    /// best passage, above passages that score higher.
+    pub placed_for_language: bool,
     /// The passage and its document.
     #[serde(flatten)]
     pub passage: JsonPassage<'a>,
@@ -110,6 +113,7 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
             semantic: hit.semantic,
             counterpart_of: hit.counterpart_of.as_ref().map(|(id, _)| id.as_str()),
             held_back: hit.held_back,
+            placed_for_language: hit.placed_for_language,
             passage: JsonPassage::new(&hit.passage, &hit.meta),
             snippet: &hit.snippet.text,
             highlights: hit

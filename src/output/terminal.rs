@@ -15,7 +15,8 @@ const CYAN: &str = "\x1b[36m";
 const RESET: &str = "\x1b[0m";
 
 /// Prints hits; `corpus` is prefixed to the paths so they can be opened.
-/// A hit that the first places' variety kept below them says so.
+/// A hit that the first places' variety kept below them says so, and so
+/// does one placed among them as the other language's best passage.
 pub fn print_hits(
     out: &mut dyn Write,
     hits: &[Hit],
@@ -26,9 +27,12 @@ pub fn print_hits(
         if i > 0 {
             writeln!(out)?;
         }
-        let note = hit
-            .held_back
-            .then(|| rank::held_back_label(first_places_of(hits, hit)));
+        let note = if hit.placed_for_language {
+            Some(rank::language_place_label(hit.passage.lang))
+        } else {
+            hit.held_back
+                .then(|| rank::held_back_label(first_places_of(hits, hit)))
+        };
         print_hit(out, hit, corpus, color, note)?;
     }
     Ok(())

@@ -51,11 +51,7 @@ const CANDIDATES: usize = 32;
 /// What a counterpart's line says of it, after its language: that it
 /// says what the hit above it says.
 pub fn label(lang: Lang) -> String {
-    let name = match lang {
-        Lang::French => "French",
-        Lang::English => "English",
-    };
-    format!("the passage above, in {name}")
+    format!("the passage above, in {}", lang.name())
 }
 
 /// A hit whose counterpart is looked for.

@@ -108,6 +108,10 @@ pub struct Hit {
     /// Whether the first places' variety kept it below them, though it
     /// ranked before one of their hits ([`rank::held_back`]).
     pub held_back: bool,
+    /// Whether it was placed among the first hits as the other language's
+    /// best passage, above passages that score higher
+    /// ([`rank::mix_in`]).
+    pub placed_for_language: bool,
     /// The passage.
     pub passage: Passage,
     /// Its document's metadata.
@@ -364,6 +368,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     if let (Some(vector), None) = (&vector, options.lang) {
         top = with_counterparts(index, &searcher, &scope, vector, top, (wanted, per_doc))?;
     }
+    let mut placed = None;
     // A translated query finds passages of both languages: when the first
     // places are all in one language, the other language's best passage
     // that says all of the query (in its words or their translations) gets
@@ -399,6 +404,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                     passage,
                     meta,
                 };
+                placed = Some(hit.passage.id.clone());
                 top = rank::mix_in(top, hit, |h| h.passage.id.clone());
             }
         }
@@ -439,6 +445,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             semantic: cosine,
             counterpart_of,
             held_back: held.at(rank, &passage.id),
+            placed_for_language: placed.as_ref() == Some(&passage.id),
             passage,
             meta,
             snippet,
@@ -650,8 +657,10 @@ pub fn similar(
             }
         }
     }
+    let mut placed = None;
     if let Some(at) = best_other {
         let hit = top.remove(at);
+        placed = Some(hit.passage.id.clone());
         top = rank::mix_in(top, hit, |h| h.passage.id.clone());
     }
     top.truncate(wanted);
@@ -665,6 +674,7 @@ pub fn similar(
             semantic: h.cosine,
             counterpart_of: None,
             held_back: held.at(rank, &h.passage.id),
+            placed_for_language: placed.as_ref() == Some(&h.passage.id),
             snippet: snippet::lead(&h.passage.text),
             passage: h.passage,
             meta: h.meta,

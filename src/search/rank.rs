@@ -115,6 +115,15 @@ pub fn held_back_label(places: usize) -> String {
     format!("held below the first {DIVERSE_PLACES}: its document has {places} there (--per-doc)")
 }
 
+/// What a hit put among the first places as the other language's best
+/// passage says of itself.
+pub fn language_place_label(lang: Lang) -> String {
+    format!(
+        "the best passage in {}, placed among the first for its language",
+        lang.name()
+    )
+}
+
 /// The place (from 0) the other language's best hit takes when the first
 /// places are all in one language.
 pub const LANGUAGE_PLACE: usize = 2;

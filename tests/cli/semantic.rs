@@ -281,6 +281,28 @@ fn similar_passages_come_in_both_languages() {
         .run(&["similar", english, "--json", "--lang", "fr"])
         .json();
     assert!(only_fr.iter().all(|h| h["lang"] == "fr"));
+    // A French passage: its nearest are French, and the English paragraph
+    // is placed third, below its score's place, and says why.
+    let french = "otan-relations-russie-2022:4f254e";
+    let hits: Vec<Value> = env.run(&["similar", french, "--json", "-n", "6"]).json();
+    let placed: Vec<usize> = (hits.iter().enumerate())
+        .filter(|(_, h)| h["placed_for_language"] == true)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(placed, [2], "{hits:#?}");
+    assert_eq!(hits[2]["lang"], "en");
+    let score = |i: usize| hits[i]["score"].as_f64().unwrap();
+    assert!(score(2) < score(3), "placed above a higher score");
+    assert!(hits
+        .iter()
+        .enumerate()
+        .all(|(i, h)| i == 2 || h["lang"] == "fr"));
+    let text = env.run(&["similar", french, "-n", "6"]).stdout;
+    let label = "the best passage in English, placed among the first for its language";
+    assert_eq!(text.matches(label).count(), 1, "{text}");
+    let third = text.split("\n\n").nth(2).unwrap();
+    let id = hits[2]["id"].as_str().unwrap();
+    assert!(third.contains(label) && third.contains(id), "{third}");
     let unknown = env.run(&["similar", "nope:000000"]);
     assert_eq!(unknown.code, 2);
     assert_eq!(unknown.stderr.lines().count(), 1, "{}", unknown.stderr);
