@@ -65,11 +65,6 @@ impl Packed {
         }
         Some(Packed { k, n, data })
     }
-
-    /// Rows of the operand.
-    pub fn rows(&self) -> usize {
-        self.k
-    }
 }
 
 /// A left-hand operand (`m × k`) in bfloat16, its rows padded with zeros
@@ -120,7 +115,7 @@ pub fn round(values: &[f32], out: &mut [u16]) {
 }
 
 /// `left × b` on the tile unit. Callers check [`available`] first and that
-/// `left` has `b.rows()` columns.
+/// `left` has as many columns as `b` has rows.
 pub fn product(left: &Left, b: &Packed) -> Array2<f32> {
     assert_eq!(left.k, b.k, "matrix shapes");
     assert!(available(), "tile products without the tile unit");
@@ -152,6 +147,25 @@ mod imp {
     use std::arch::asm;
 
     use super::{Packed, BLOCK, DEPTH, TILE};
+
+    /// `asm!` that may change every tile register (the compiler keeps
+    /// nothing there; declared all the same).
+    macro_rules! tile_asm {
+        ($($args:tt)*) => {
+            asm!(
+                $($args)*,
+                out("tmm0") _,
+                out("tmm1") _,
+                out("tmm2") _,
+                out("tmm3") _,
+                out("tmm4") _,
+                out("tmm5") _,
+                out("tmm6") _,
+                out("tmm7") _,
+                options(nostack),
+            )
+        };
+    }
 
     /// Whether the processor has AMX-BF16 and the kernel grants the tile
     /// registers to this process (all its threads).
@@ -215,19 +229,7 @@ mod imp {
         // `out` (columns `c..c + 32` of `b.n`, rows `r..r + 32` of
         // `rows`).
         unsafe {
-            asm!(
-                "ldtilecfg [{}]",
-                in(reg) config.0.as_ptr(),
-                out("tmm0") _,
-                out("tmm1") _,
-                out("tmm2") _,
-                out("tmm3") _,
-                out("tmm4") _,
-                out("tmm5") _,
-                out("tmm6") _,
-                out("tmm7") _,
-                options(nostack, readonly),
-            );
+            tile_asm!("ldtilecfg [{}]", in(reg) config.0.as_ptr());
             // Rows outer: a block of rows is read from memory once and
             // stays in the cache for every block of columns, whose
             // weights (a few hundred kilobytes in all) stay there too.
@@ -241,7 +243,7 @@ mod imp {
                     let c01 = c00.add(TILE);
                     let c10 = c00.add(TILE * b.n);
                     let c11 = c10.add(TILE);
-                    asm!(
+                    tile_asm!(
                         "tilezero tmm0",
                         "tilezero tmm1",
                         "tilezero tmm2",
@@ -276,31 +278,11 @@ mod imp {
                         c00 = in(reg) c00,
                         c01 = in(reg) c01,
                         c10 = in(reg) c10,
-                        c11 = in(reg) c11,
-                        out("tmm0") _,
-                        out("tmm1") _,
-                        out("tmm2") _,
-                        out("tmm3") _,
-                        out("tmm4") _,
-                        out("tmm5") _,
-                        out("tmm6") _,
-                        out("tmm7") _,
-                        options(nostack),
+                        c11 = in(reg) c11
                     );
                 }
             }
-            asm!(
-                "tilerelease",
-                out("tmm0") _,
-                out("tmm1") _,
-                out("tmm2") _,
-                out("tmm3") _,
-                out("tmm4") _,
-                out("tmm5") _,
-                out("tmm6") _,
-                out("tmm7") _,
-                options(nostack, nomem),
-            );
+            tile_asm!("tilerelease");
         }
     }
 }
