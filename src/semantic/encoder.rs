@@ -321,10 +321,11 @@ impl<'a> Encoder<'a> {
     /// `allowed`).
     fn piece_rows(&self, ids: &[u32], allowed: bool) -> PieceRows {
         let tiles = self.tiles(allowed, ids.len());
-        let mut x = match tiles {
-            Some(t) => amx::matmul(self.embeddings(ids).view(), &t.proj),
-            None => matmul(&self.embeddings(ids).view(), &self.proj),
-        };
+        let mut x = times(
+            self.embeddings(ids).view(),
+            &self.proj,
+            tiles.map(|t| &t.proj),
+        );
         x += &self.proj_b;
         layer_norm(&mut x, self.ln_g_all, self.ln_b_all, self.eps);
         let shares = self
@@ -333,10 +334,7 @@ impl<'a> Encoder<'a> {
             .enumerate()
             .map(|(i, branch)| {
                 let part = x.slice(s![.., i * BRANCH..(i + 1) * BRANCH]);
-                match tiles {
-                    Some(t) => amx::matmul(part, &t.w1s[i]),
-                    None => matmul(&part, &branch.w1s),
-                }
+                times(part, &branch.w1s, tiles.map(|t| &t.w1s[i]))
             })
             .collect();
         PieceRows { x, shares }
@@ -455,11 +453,9 @@ impl<'a> Encoder<'a> {
     /// L2-normalised (on the tile unit if `allowed`).
     fn dense(&self, sums: Array2<f32>, tokens: &[usize], allowed: bool) -> Vec<Vec<f32>> {
         let tiles = self.tiles(allowed, sums.nrows());
-        let product =
-            |a: &Array2<f32>, pick: fn(&Tiles) -> &Packed, b: &ArrayView2<f32>| match tiles {
-                Some(t) => amx::matmul(a.view(), pick(t)),
-                None => matmul(&a.view(), b),
-            };
+        let product = |a: &Array2<f32>, pick: fn(&Tiles) -> &Packed, b: &ArrayView2<f32>| {
+            times(a.view(), b, tiles.map(pick))
+        };
         let mut pooled = product(&sums, |t| &t.cnn_w, &self.cnn_w);
         for (mut row, &n) in pooled.outer_iter_mut().zip(tokens) {
             row.scaled_add(n as f32, &self.cnn_b);
@@ -521,6 +517,15 @@ impl Pieces {
     /// A piece's shares of the windows of branch `branch`.
     fn share(&self, n: usize, branch: usize) -> ArrayView1<'_, f32> {
         self.chunks[n / PIECE_CHUNK].shares[branch].row(n % PIECE_CHUNK)
+    }
+}
+
+/// `a × b`: on the tile unit with `packed` (`b` laid out for it), else
+/// in `f32`.
+fn times(a: ArrayView2<f32>, b: &ArrayView2<f32>, packed: Option<&Packed>) -> Array2<f32> {
+    match packed {
+        Some(packed) => amx::matmul(a, packed),
+        None => matmul(&a, b),
     }
 }
 
