@@ -139,18 +139,21 @@ impl RecordView {
         u64::from_le_bytes(self.bytes[at..at + 8].try_into().expect("8 bytes"))
     }
 
-    /// The string referenced at `at` ("" when the file is damaged there).
-    fn str_at(&self, at: usize) -> Option<&str> {
+    /// The bytes of the string referenced at `at` (none when the file is
+    /// damaged there).
+    fn bytes_at(&self, at: usize) -> Option<&[u8]> {
         let (offset, len) = (self.u32_at(at) as usize, self.u32_at(at + 4));
         if len == NONE {
             return None;
         }
         let start = self.heap + offset;
-        let text = self
-            .bytes
-            .get(start..start + len as usize)
-            .and_then(|b| std::str::from_utf8(b).ok());
-        Some(text.unwrap_or(""))
+        Some(self.bytes.get(start..start + len as usize).unwrap_or(&[]))
+    }
+
+    /// The string referenced at `at` ("" when the file is damaged there).
+    fn str_at(&self, at: usize) -> Option<&str> {
+        self.bytes_at(at)
+            .map(|b| std::str::from_utf8(b).unwrap_or(""))
     }
 
     /// The name of the record file (none for a record held in memory).
@@ -214,15 +217,11 @@ impl RecordView {
     /// hash is `waiting`); nothing else is decoded.
     pub fn stat_of(&self, i: usize, waiting: &str) -> StatView<'_> {
         let at = HEADER + i * FILE_ENTRY;
-        let (offset, len) = (self.u32_at(at + 16) as usize, self.u32_at(at + 20));
-        let start = self.heap + offset;
-        let waits =
-            len != NONE && self.bytes.get(start..start + len as usize) == Some(waiting.as_bytes());
         StatView {
             path: self.str_at(at).unwrap_or(""),
             size: self.u64_at(at + 40),
             mtime_ns: self.u64_at(at + 48),
-            waits,
+            waits: self.bytes_at(at + 16) == Some(waiting.as_bytes()),
         }
     }
 
