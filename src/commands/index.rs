@@ -50,8 +50,12 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
     match &report.vectors {
         Some(model) => writeln!(
             out,
-            "passage vectors: every passage, sentence encoder {model} (encoded this run: {})",
-            plural(report.embedded, "passage")
+            "passage vectors: every passage, sentence encoder {model} (encoded this run: {}{})",
+            plural(report.embedded, "passage"),
+            match report.copied {
+                0 => String::new(),
+                n => format!(", and {} copied from identical ones", plural(n, "passage")),
+            }
         )?,
         None => writeln!(out, "passage vectors: none (semantic search off)")?,
     }

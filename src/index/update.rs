@@ -95,6 +95,9 @@ pub struct UpdateReport {
     pub rebuilt: Option<String>,
     /// Passages encoded into vectors by this run.
     pub embedded: u64,
+    /// Passages given a copy of the vector of an identical passage encoded
+    /// by this run, instead of being encoded again.
+    pub copied: u64,
     /// The sentence encoder whose vectors every passage now has.
     pub vectors: Option<String>,
     /// Whether a commit was written.

@@ -175,6 +175,49 @@ fn encoded(stdout: &str) -> u64 {
         .unwrap()
 }
 
+/// The number in "and N passages copied from identical ones", 0 without.
+fn copied(stdout: &str) -> u64 {
+    let Some(line) = stdout.lines().find(|l| l.contains("encoded this run: ")) else {
+        panic!("a vectors line in {stdout}")
+    };
+    match line.split(", and ").nth(1) {
+        Some(rest) => rest.split_whitespace().next().unwrap().parse().unwrap(),
+        None => 0,
+    }
+}
+
+#[test]
+fn a_passage_identical_to_one_encoded_gets_a_copy_of_its_vector() {
+    let Some(env) = seed_with_model() else { return };
+    let file = "2011-relations-otan-russie-rapprochement.txt";
+    let alone = env.run(&["index"]);
+    assert_eq!(alone.code, 0, "{}", alone.stderr);
+    let (encoded_alone, copied_alone) = (encoded(&alone.stdout), copied(&alone.stdout));
+
+    // The same document saved a second time under another name: none of
+    // its passages is encoded again, and each copy has the same vector.
+    let Some(env) = seed_with_model() else { return };
+    let text = env.read(file);
+    env.write("copie-du-rapprochement.txt", text);
+    let twice = env.run(&["index"]);
+    assert_eq!(twice.code, 0, "{}", twice.stderr);
+    assert_eq!(encoded(&twice.stdout), encoded_alone, "{}", twice.stdout);
+    assert!(copied(&twice.stdout) > copied_alone, "{}", twice.stdout);
+    let hits = env.hits(&[
+        "--mode",
+        "semantic",
+        "--per-doc",
+        "1",
+        "-n",
+        "2",
+        "le rapprochement entre l'OTAN et la Russie",
+    ]);
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert_eq!(hits[0]["text"], hits[1]["text"], "{hits:?}");
+    assert_eq!(hits[0]["semantic"], hits[1]["semantic"], "{hits:?}");
+    assert_ne!(hits[0]["path"], hits[1]["path"], "{hits:?}");
+}
+
 #[test]
 fn index_encodes_every_passage_once_and_then_only_what_changed() {
     let Some(env) = seed_with_model() else { return };
@@ -190,7 +233,7 @@ fn index_encodes_every_passage_once_and_then_only_what_changed() {
         .unwrap()
         .parse()
         .unwrap();
-    assert_eq!(encoded(&built.stdout), total);
+    assert_eq!(encoded(&built.stdout) + copied(&built.stdout), total);
 
     // One paragraph added to one document: that paragraph is encoded, the
     // document's other passages keep their vectors.

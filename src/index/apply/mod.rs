@@ -2,6 +2,7 @@
 //! passages written, removed files' passages deleted by term, renamed files'
 //! passages carried over from the index, and the new record assembled.
 
+mod recent;
 mod work;
 
 use std::collections::BTreeMap;
@@ -95,6 +96,7 @@ pub(super) fn apply(
         report,
         encoder,
         reuse_vectors,
+        recent: Default::default(),
     };
 
     // Changed files come first, so that they keep their keys before new
@@ -237,6 +239,7 @@ impl Edits {
             report,
             encoder: target.encoder,
             reuse_vectors: target.reuse_vectors,
+            recent: Default::default(),
         };
         work.add_all(self.loaded, |_| {})?;
         Ok((work.files, work.successors))

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use rustc_hash::FxHashMap;
 use tantivy::{IndexWriter, Term};
 
 use crate::corpus::key::{rename_key, unique_key};
@@ -17,6 +18,8 @@ use crate::ingest::Document;
 use crate::passage::{Passage, PassageId};
 use crate::semantic::vectors::Quantised;
 use crate::semantic::Encoder;
+
+use super::recent::{self, Recent};
 
 /// Why a file is analysed.
 #[derive(Clone)]
@@ -44,6 +47,8 @@ pub(super) struct Apply<'a, 'e> {
     pub(super) encoder: Option<&'e Encoder<'e>>,
     /// Whether the index's vectors are the encoder's.
     pub(super) reuse_vectors: bool,
+    /// The vectors of the texts encoded lately in this run.
+    pub(super) recent: Recent,
 }
 
 impl Apply<'_, '_> {
@@ -140,21 +145,39 @@ impl Apply<'_, '_> {
     }
 
     /// Encodes, together, the passages of `docs` that have no vector in
-    /// `vectors` yet.
+    /// `vectors` yet; those whose text was encoded lately, in this batch or
+    /// an earlier one, get a copy of its vector.
     fn encode_missing(&mut self, docs: &[&[Passage]], vectors: &mut [Vec<Option<Quantised>>]) {
         let Some(encoder) = self.encoder else { return };
-        let mut places = Vec::new();
+        // Each text to encode, with its key and the places it goes.
         let mut texts = Vec::new();
-        for (i, (passages, vectors)) in docs.iter().zip(vectors.iter()).enumerate() {
+        let mut todo: Vec<(recent::Key, Vec<(usize, usize)>)> = Vec::new();
+        let mut queued: FxHashMap<recent::Key, usize> = FxHashMap::default();
+        for (i, (passages, vectors)) in docs.iter().zip(vectors.iter_mut()).enumerate() {
             for (j, (passage, vector)) in passages.iter().zip(vectors).enumerate() {
-                if vector.is_none() {
-                    places.push((i, j));
+                if vector.is_some() {
+                    continue;
+                }
+                let key = recent::key(&passage.text);
+                if let Some(&k) = queued.get(&key) {
+                    todo[k].1.push((i, j));
+                } else if let Some(known) = self.recent.get(&key) {
+                    *vector = Some(known);
+                    self.report.copied += 1;
+                } else {
+                    queued.insert(key, todo.len());
+                    todo.push((key, vec![(i, j)]));
                     texts.push(passage.text.as_str());
                 }
             }
         }
-        for ((i, j), vector) in places.into_iter().zip(encoder.encode_batch(&texts)) {
-            vectors[i][j] = Some(Quantised::new(&vector));
+        for ((key, places), vector) in todo.into_iter().zip(encoder.encode_batch(&texts)) {
+            let vector = Quantised::new(&vector);
+            self.report.copied += places.len() as u64 - 1;
+            for (i, j) in places {
+                vectors[i][j] = Some(vector.clone());
+            }
+            self.recent.insert(key, vector);
         }
         self.report.embedded += texts.len() as u64;
     }
