@@ -95,6 +95,9 @@ fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
             i += 1;
             continue;
         }
+        if word == "search" {
+            return exclusions_as_words(args, i + 1, &valued, &shorts(&cli, search));
+        }
         if commands.contains(&&*word) {
             return args;
         }
@@ -104,6 +107,61 @@ fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
         return args;
     }
     args.insert(1.min(args.len()), OsString::from("search"));
+    exclusions_as_words(args, 2, &valued, &shorts(&cli, search))
+}
+
+/// The short options `nrel-search search` knows, with help and version.
+fn shorts(cli: &clap::Command, search: &clap::Command) -> Vec<char> {
+    cli.get_arguments()
+        .chain(search.get_arguments())
+        .filter_map(|a| a.get_short())
+        .chain(['h', 'V'])
+        .collect()
+}
+
+/// A search's arguments from `start` on, with its query words after a
+/// `--` when one of them excludes a word (`OTAN -Russie`), so that clap
+/// does not take `-Russie` for an unknown option. A word is an exclusion
+/// when it starts with a single `-` that no short option follows.
+fn exclusions_as_words(
+    mut args: Vec<OsString>,
+    start: usize,
+    valued: &[String],
+    shorts: &[char],
+) -> Vec<OsString> {
+    let original = args.clone();
+    let mut options = Vec::new();
+    let mut words = Vec::new();
+    let mut excludes = false;
+    let mut rest = args.split_off(start.min(args.len())).into_iter();
+    while let Some(arg) = rest.next() {
+        let word = arg.to_string_lossy().into_owned();
+        if word == "--" {
+            words.extend(rest.by_ref());
+            break;
+        }
+        let short = word.strip_prefix('-').and_then(|w| w.chars().next());
+        match short {
+            Some(c) if c == '-' || shorts.contains(&c) => {
+                let takes_value = valued.contains(&word);
+                options.push(arg);
+                if takes_value {
+                    options.extend(rest.next());
+                }
+            }
+            Some(_) => {
+                excludes = true;
+                words.push(arg);
+            }
+            None => words.push(arg),
+        }
+    }
+    if !excludes {
+        return original;
+    }
+    args.extend(options);
+    args.push(OsString::from("--"));
+    args.extend(words);
     args
 }
 

@@ -224,7 +224,44 @@ fn stop_words_alone_are_no_query() {
         assert_contains(&run.stderr, "no searchable word");
         assert!(!run.stderr.contains("one letter away"));
     }
-    let run = env.run(&["--", "-OTAN"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_contains(&run.stderr, "needs a word to search for");
+    for args in [
+        &["--", "-OTAN"][..],
+        &["-OTAN"],
+        &["search", "-n", "3", "-OTAN"],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert_contains(&run.stderr, "needs a word to search for");
+    }
+}
+
+#[test]
+fn an_excluded_word_needs_no_separator_and_options_still_apply() {
+    let env = Env::seed();
+    let all = env.hits(&["--no-translate", "-n", "50", "OTAN"]);
+    assert!(all
+        .iter()
+        .any(|h| field(h, "text").to_lowercase().contains("russie")));
+    for args in [
+        &["--no-translate", "OTAN", "-Russie", "-n", "50"][..],
+        &["-n", "50", "OTAN", "-Russie", "--no-translate"],
+    ] {
+        let hits = env.hits(args);
+        assert!(!hits.is_empty(), "{args:?}");
+        assert!(hits.len() < all.len(), "{args:?}");
+        assert!(
+            hits.iter()
+                .all(|h| !field(h, "text").to_lowercase().contains("russie")),
+            "{args:?}"
+        );
+    }
+    let run = env.run(&["search", "OTAN", "-Russie", "-n", "50", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run
+        .json()
+        .iter()
+        .all(|h| !field(h, "text").to_lowercase().contains("russie")));
+    // An unknown long option is still an error, not a word.
+    let run = env.run(&["Conseil", "--russie"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
 }
