@@ -228,6 +228,17 @@ impl<'a> Encoder<'a> {
         self.tokenizer.encode(text)
     }
 
+    /// The same ids, each word segmented once per thread (for many texts).
+    pub fn tokenize_words(&self, text: &str) -> Vec<u32> {
+        self.tokenizer.encode_words(text)
+    }
+
+    /// Whether [`Encoder::tokenize_words`] segments word by word (the
+    /// model's pieces allow it).
+    pub fn words_apart(&self) -> bool {
+        self.tokenizer.words_apart()
+    }
+
     /// The vector of a text, on the vector units (`f32`).
     pub fn encode(&self, text: &str) -> Vec<f32> {
         self.encode_group(&[text], false).pop().expect("one vector")
@@ -253,7 +264,12 @@ impl<'a> Encoder<'a> {
         let ids: Vec<Vec<u32>> = texts
             .par_iter()
             .map(|text| {
-                let mut ids = self.tokenize(text);
+                // Many texts: each word segmented once (a query is one
+                // text, and needs no word cache).
+                let mut ids = match texts.len() {
+                    1 => self.tokenize(text),
+                    _ => self.tokenizer.encode_words(text),
+                };
                 if ids.len() > MAX_TOKENS {
                     ids.truncate(MAX_TOKENS - 1);
                     ids.push(super::sentencepiece::EOS);

@@ -7,7 +7,13 @@
 //! double array, both read in place from the model file: nothing is built
 //! when a model loads.
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
 use fst::raw::{Fst, Output};
+use fst::Streamer;
+use rustc_hash::FxHashMap;
 
 /// Id of the unknown piece.
 pub const UNK: u32 = 0;
@@ -28,6 +34,25 @@ pub struct Tokenizer<'a> {
     /// The score of a character no piece covers.
     unk_score: f64,
     normalizer: Normalizer<'a>,
+    /// Whether the word mark starts pieces only (see [`Tokenizer::encode_words`]);
+    /// found out on first use.
+    words_apart: OnceLock<bool>,
+    /// This tokenizer's number among those of the process, for the word
+    /// caches.
+    serial: u64,
+}
+
+/// Words a thread remembers the pieces of, at most, before it forgets
+/// them all.
+const WORD_CACHE: usize = 1 << 17;
+
+/// Words and their pieces.
+type WordPieces = FxHashMap<Box<str>, Box<[u32]>>;
+
+thread_local! {
+    /// The pieces of the words this thread segmented lately, and the
+    /// serial number of the tokenizer that segmented them.
+    static WORDS: RefCell<(u64, WordPieces)> = RefCell::new((0, WordPieces::default()));
 }
 
 impl<'a> Tokenizer<'a> {
@@ -49,6 +74,59 @@ impl<'a> Tokenizer<'a> {
                 units,
                 replacements,
             },
+            words_apart: OnceLock::new(),
+            serial: {
+                static SERIAL: AtomicU64 = AtomicU64::new(1);
+                SERIAL.fetch_add(1, Ordering::Relaxed)
+            },
+        })
+    }
+
+    /// The ids of `text`, as [`Tokenizer::encode`] gives them, each word
+    /// segmented once per thread: for the many texts of an index. When no
+    /// piece holds the word mark (U+2581) but at its start, every
+    /// segmentation cuts the text before each mark, so the best one is
+    /// its words' best ones end to end.
+    pub fn encode_words(&self, text: &str) -> Vec<u32> {
+        if !self.words_apart() {
+            return self.encode(text);
+        }
+        let normalized = self.normalizer.normalize(text);
+        let mut ids = vec![BOS];
+        if normalized.is_empty() {
+            ids.push(UNK);
+        }
+        WORDS.with_borrow_mut(|(serial, cache)| {
+            if *serial != self.serial || cache.len() >= WORD_CACHE {
+                cache.clear();
+                *serial = self.serial;
+            }
+            for word in words(&normalized) {
+                match cache.get(word) {
+                    Some(known) => ids.extend_from_slice(known),
+                    None => {
+                        let pieces = self.viterbi(word);
+                        ids.extend_from_slice(&pieces);
+                        cache.insert(word.into(), pieces.into());
+                    }
+                }
+            }
+        });
+        ids.push(EOS);
+        ids
+    }
+
+    /// Whether the word mark starts pieces only, never in their middle.
+    pub fn words_apart(&self) -> bool {
+        *self.words_apart.get_or_init(|| {
+            let mark = SPACE.as_bytes();
+            let mut stream = self.pieces.stream();
+            while let Some((piece, _)) = stream.next() {
+                if piece.len() > 1 && piece[1..].windows(mark.len()).any(|w| w == mark) {
+                    return false;
+                }
+            }
+            true
         })
     }
 
@@ -122,6 +200,20 @@ impl<'a> Tokenizer<'a> {
         ids.reverse();
         ids
     }
+}
+
+/// A normalized text's words: from each word mark to the next.
+fn words(normalized: &str) -> impl Iterator<Item = &str> {
+    let mut starts: Vec<usize> = normalized.match_indices(SPACE).map(|(i, _)| i).collect();
+    if starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
+    let ends = starts.clone().into_iter().skip(1).chain([normalized.len()]);
+    starts
+        .into_iter()
+        .zip(ends)
+        .map(|(start, end)| &normalized[start..end])
+        .filter(|word| !word.is_empty())
 }
 
 /// SentencePiece's `nmt_nfkc` normalization from its precompiled map: a

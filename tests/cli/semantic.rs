@@ -85,6 +85,41 @@ fn corpus_texts() -> Vec<String> {
 }
 
 #[test]
+fn pieces_segmented_word_by_word_are_the_same() {
+    let Some(dir) = model_dir() else { return };
+    let model = Model::open(&dir.join(MODEL_FILE)).unwrap();
+    let encoder = model.encoder().unwrap();
+    assert!(encoder.words_apart(), "the word mark starts pieces only");
+    // Twice over: the second time, every word is remembered.
+    for _ in 0..2 {
+        for (text, ids, _) in reference() {
+            assert_eq!(&encoder.tokenize_words(&text), &ids, "pieces of {text:?}");
+        }
+        for text in corpus_texts() {
+            assert_eq!(
+                encoder.tokenize_words(&text),
+                encoder.tokenize(&text),
+                "pieces of {text:?}"
+            );
+        }
+    }
+    for text in [
+        "",
+        "   ",
+        "\u{2581}",
+        "a\u{2581}\u{2581}b",
+        "l’OTAN ",
+        " x  y\t\nz",
+    ] {
+        assert_eq!(
+            encoder.tokenize_words(text),
+            encoder.tokenize(text),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
 fn the_tile_unit_products_keep_the_port_on_the_python_reference() {
     let Some(dir) = model_dir() else { return };
     if !nrel_search::semantic::amx::available() {
