@@ -44,7 +44,7 @@ pub struct Tokenizer<'a> {
 
 /// Words a thread remembers the pieces of, at most, before it forgets
 /// them all.
-const WORD_CACHE: usize = 1 << 17;
+const WORD_CACHE: usize = 1 << 16;
 
 /// Words and their pieces.
 type WordPieces = FxHashMap<Box<str>, Box<[u32]>>;

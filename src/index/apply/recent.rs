@@ -12,8 +12,8 @@ use rustc_hash::FxHashMap;
 
 use crate::semantic::vectors::Quantised;
 
-/// Texts a generation holds (about 21 MB of vectors).
-pub(super) const GENERATION: usize = 1 << 16;
+/// Texts a generation holds (about 11 MB of vectors).
+pub(super) const GENERATION: usize = 1 << 15;
 
 /// A text's key: the first 128 bits of its BLAKE3 hash.
 pub(super) type Key = [u8; 16];
