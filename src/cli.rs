@@ -119,10 +119,25 @@ fn shorts(cli: &clap::Command, search: &clap::Command) -> Vec<char> {
         .collect()
 }
 
+/// Whether `word` (starting with a single `-`) is a short option: one
+/// exactly (`-n`, `-h`), or one that takes a value with a number or `=`
+/// attached (`-n5`, `-n=5`). `-histoire`, `-nucléaire`, `-Vienne` are
+/// words.
+fn is_short_option(word: &str, valued: &[String], shorts: &[char]) -> bool {
+    let mut chars = word[1..].chars();
+    let Some(c) = chars.next() else { return false };
+    let attached = chars.as_str();
+    shorts.contains(&c)
+        && (attached.is_empty()
+            || (valued.contains(&format!("-{c}"))
+                && (attached.starts_with('=') || attached.bytes().all(|b| b.is_ascii_digit()))))
+}
+
 /// A search's arguments from `start` on, with its query words after a
 /// `--` when one of them excludes a word (`OTAN -Russie`), so that clap
-/// does not take `-Russie` for an unknown option. A word is an exclusion
-/// when it starts with a single `-` that no short option follows.
+/// does not take `-Russie` for an unknown option. A word starting with a
+/// single `-` excludes a word unless it is a short option
+/// ([`is_short_option`]).
 fn exclusions_as_words(
     mut args: Vec<OsString>,
     start: usize,
@@ -140,20 +155,17 @@ fn exclusions_as_words(
             words.extend(rest.by_ref());
             break;
         }
-        let short = word.strip_prefix('-').and_then(|w| w.chars().next());
-        match short {
-            Some(c) if c == '-' || shorts.contains(&c) => {
-                let takes_value = valued.contains(&word);
-                options.push(arg);
-                if takes_value {
-                    options.extend(rest.next());
-                }
+        if !word.starts_with('-') || word == "-" {
+            words.push(arg);
+        } else if word.starts_with("--") || is_short_option(&word, valued, shorts) {
+            let takes_value = valued.contains(&word);
+            options.push(arg);
+            if takes_value {
+                options.extend(rest.next());
             }
-            Some(_) => {
-                excludes = true;
-                words.push(arg);
-            }
-            None => words.push(arg),
+        } else {
+            excludes = true;
+            words.push(arg);
         }
     }
     if !excludes {

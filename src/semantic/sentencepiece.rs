@@ -45,6 +45,9 @@ pub struct Tokenizer<'a> {
 /// Words a thread remembers the pieces of, at most, before it forgets
 /// them all.
 const WORD_CACHE: usize = 1 << 16;
+/// Longest word remembered, in bytes (a long URL or a text without spaces
+/// is segmented each time).
+const WORD_BYTES: usize = 64;
 
 /// Words and their pieces.
 type WordPieces = FxHashMap<Box<str>, Box<[u32]>>;
@@ -107,7 +110,9 @@ impl<'a> Tokenizer<'a> {
                     None => {
                         let pieces = self.viterbi(word);
                         ids.extend_from_slice(&pieces);
-                        cache.insert(word.into(), pieces.into());
+                        if word.len() <= WORD_BYTES {
+                            cache.insert(word.into(), pieces.into());
+                        }
                     }
                 }
             }
@@ -452,4 +457,98 @@ fn varint(data: &[u8], pos: &mut usize) -> Result<u64, String> {
         }
     }
     Err("varint too long".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tokenizer of these pieces (their ids in order, scores given),
+    /// with no normalization rule.
+    fn with_pieces(pieces: &[(&str, f32)]) -> (Vec<u8>, Vec<f32>) {
+        let sorted: std::collections::BTreeMap<&[u8], u64> = pieces
+            .iter()
+            .enumerate()
+            .map(|(id, (piece, _))| (piece.as_bytes(), id as u64))
+            .collect();
+        let mut map = fst::MapBuilder::memory();
+        for (piece, id) in sorted {
+            map.insert(piece, id).unwrap();
+        }
+        let scores = pieces.iter().map(|(_, score)| *score).collect();
+        (map.into_inner().unwrap(), scores)
+    }
+
+    const TEXTS: [&str; 8] = [
+        "ab a",
+        "a b ab",
+        "",
+        "   ",
+        "ba  ab",
+        "x ab",
+        "abab ab a",
+        "b",
+    ];
+
+    #[test]
+    fn word_by_word_gives_the_pieces_of_the_whole_text() {
+        let pieces = [
+            ("<unk>", 0.0),
+            ("<s>", 0.0),
+            ("</s>", 0.0),
+            ("a", -3.0),
+            ("ab", -2.5),
+            ("b", -3.0),
+            ("\u{2581}", -1.0),
+            ("\u{2581}a", -2.0),
+            ("\u{2581}ab", -4.5),
+        ];
+        let (fst, scores) = with_pieces(&pieces);
+        let tokenizer = Tokenizer::new(&fst, &scores, &[], &[]).unwrap();
+        assert!(tokenizer.words_apart());
+        for _ in 0..2 {
+            for text in TEXTS {
+                assert_eq!(
+                    tokenizer.encode_words(text),
+                    tokenizer.encode(text),
+                    "{text:?}"
+                );
+            }
+        }
+        // "ab a": ▁ab (-4.5) loses to ▁a b (-5), which loses to ▁ ab (-3.5).
+        assert_eq!(tokenizer.encode("ab a"), [BOS, 6, 4, 7, EOS]);
+    }
+
+    #[test]
+    fn a_piece_across_the_word_mark_keeps_the_whole_text_together() {
+        let pieces = [
+            ("<unk>", 0.0),
+            ("<s>", 0.0),
+            ("</s>", 0.0),
+            ("a", -3.0),
+            ("b", -3.0),
+            ("\u{2581}", -1.0),
+            ("\u{2581}a", -2.0),
+            ("a\u{2581}b", -0.5),
+        ];
+        let (fst, scores) = with_pieces(&pieces);
+        let tokenizer = Tokenizer::new(&fst, &scores, &[], &[]).unwrap();
+        assert!(!tokenizer.words_apart());
+        // The piece across words wins: word by word could not find it.
+        assert_eq!(tokenizer.encode("a b"), [BOS, 5, 7, EOS]);
+        for text in TEXTS {
+            assert_eq!(
+                tokenizer.encode_words(text),
+                tokenizer.encode(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn words_run_from_mark_to_mark() {
+        let found: Vec<&str> = words("\u{2581}ab\u{2581}c\u{2581}\u{2581}d").collect();
+        assert_eq!(found, ["\u{2581}ab", "\u{2581}c", "\u{2581}", "\u{2581}d"]);
+        assert_eq!(words("").count(), 0);
+    }
 }

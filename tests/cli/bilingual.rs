@@ -261,6 +261,15 @@ fn an_excluded_word_needs_no_separator_and_options_still_apply() {
         .json()
         .iter()
         .all(|h| !field(h, "text").to_lowercase().contains("russie")));
+    // Words that start like a short option are words too.
+    for word in ["-histoire", "-nucléaire", "-Vienne"] {
+        let run = env.run(&["OTAN", word, "--json"]);
+        assert!(run.code == 0 || run.code == 1, "{word}: {}", run.stderr);
+        assert!(!run.stdout.contains("Usage"), "{word}: {}", run.stdout);
+        assert!(!run.json().is_empty(), "{word}");
+    }
+    let run = env.run(&["OTAN", "-n3", "--json"]);
+    assert_eq!(run.json().len(), 3, "{}", run.stderr);
     // An unknown long option is still an error, not a word.
     let run = env.run(&["Conseil", "--russie"]);
     assert_eq!(run.code, 2, "{}", run.stderr);

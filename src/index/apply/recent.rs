@@ -4,7 +4,7 @@
 //! its vector instead of being encoded again.
 //!
 //! Memory stays bounded: two generations of at most [`GENERATION`] texts
-//! each. When the current one is full, the older one is dropped and the
+//! each (about 22 MB in all). When the current one is full, the older one is dropped and the
 //! current one takes its place; a text found in the older one moves back
 //! into the current one, so a text that keeps recurring is never lost.
 
@@ -12,8 +12,9 @@ use rustc_hash::FxHashMap;
 
 use crate::semantic::vectors::Quantised;
 
-/// Texts a generation holds (about 11 MB of vectors).
-pub(super) const GENERATION: usize = 1 << 15;
+/// Texts a generation holds: 7/8 of a table of 32,768 slots, which holds
+/// them without growing (about 11 MB with their keys).
+pub(super) const GENERATION: usize = 28_672;
 
 /// A text's key: the first 128 bits of its BLAKE3 hash.
 pub(super) type Key = [u8; 16];
@@ -34,6 +35,11 @@ pub(super) struct Recent {
 }
 
 impl Recent {
+    /// An empty generation, its table allocated once at its full size.
+    fn generation() -> FxHashMap<Key, Quantised> {
+        FxHashMap::with_capacity_and_hasher(GENERATION, Default::default())
+    }
+
     /// The vector of the text whose key this is, if it was encoded lately.
     pub(super) fn get(&mut self, key: &Key) -> Option<Quantised> {
         if let Some(vector) = self.current.get(key) {
@@ -47,7 +53,7 @@ impl Recent {
     /// Remembers the vector of a text just encoded.
     pub(super) fn insert(&mut self, key: Key, vector: Quantised) {
         if self.current.len() >= GENERATION {
-            self.older = std::mem::take(&mut self.current);
+            self.older = std::mem::replace(&mut self.current, Self::generation());
         }
         self.current.insert(key, vector);
     }
@@ -84,6 +90,7 @@ mod tests {
             }
         }
         assert!(recent.current.len() + recent.older.len() <= 2 * GENERATION);
+        assert!(recent.current.capacity() < 2 * GENERATION, "no table grew");
         assert_eq!(recent.get(&key("recurring")), Some(vector(0)));
         assert_eq!(recent.get(&key("text 0")), None, "the oldest are dropped");
         let last = format!("text {}", 3 * GENERATION - 1);
