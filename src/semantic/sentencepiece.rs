@@ -94,31 +94,26 @@ impl<'a> Tokenizer<'a> {
         if !self.words_apart() {
             return self.encode(text);
         }
-        let normalized = self.normalizer.normalize(text);
-        let mut ids = vec![BOS];
-        if normalized.is_empty() {
-            ids.push(UNK);
-        }
-        WORDS.with_borrow_mut(|(serial, cache)| {
-            if *serial != self.serial || cache.len() >= WORD_CACHE {
-                cache.clear();
-                *serial = self.serial;
-            }
-            for word in words(&normalized) {
-                match cache.get(word) {
-                    Some(known) => ids.extend_from_slice(known),
-                    None => {
-                        let pieces = self.viterbi(word);
-                        ids.extend_from_slice(&pieces);
-                        if word.len() <= WORD_BYTES {
-                            cache.insert(word.into(), pieces.into());
+        self.framed(text, |normalized, ids| {
+            WORDS.with_borrow_mut(|(serial, cache)| {
+                if *serial != self.serial || cache.len() >= WORD_CACHE {
+                    cache.clear();
+                    *serial = self.serial;
+                }
+                for word in words(normalized) {
+                    match cache.get(word) {
+                        Some(known) => ids.extend_from_slice(known),
+                        None => {
+                            let pieces = self.viterbi(word);
+                            ids.extend_from_slice(&pieces);
+                            if word.len() <= WORD_BYTES {
+                                cache.insert(word.into(), pieces.into());
+                            }
                         }
                     }
                 }
-            }
-        });
-        ids.push(EOS);
-        ids
+            })
+        })
     }
 
     /// Whether the word mark starts pieces only, never in their middle.
@@ -137,12 +132,18 @@ impl<'a> Tokenizer<'a> {
 
     /// The ids of `text`, between `<s>` and `</s>`.
     pub fn encode(&self, text: &str) -> Vec<u32> {
+        self.framed(text, |normalized, ids| ids.extend(self.viterbi(normalized)))
+    }
+
+    /// `<s>`, the ids `segment` gives the normalized text (`<unk>` for an
+    /// empty one), `</s>`.
+    fn framed(&self, text: &str, segment: impl FnOnce(&str, &mut Vec<u32>)) -> Vec<u32> {
         let normalized = self.normalizer.normalize(text);
         let mut ids = vec![BOS];
         if normalized.is_empty() {
             ids.push(UNK);
         } else {
-            ids.extend(self.viterbi(&normalized));
+            segment(&normalized, &mut ids);
         }
         ids.push(EOS);
         ids
@@ -209,16 +210,19 @@ impl<'a> Tokenizer<'a> {
 
 /// A normalized text's words: from each word mark to the next.
 fn words(normalized: &str) -> impl Iterator<Item = &str> {
-    let mut starts: Vec<usize> = normalized.match_indices(SPACE).map(|(i, _)| i).collect();
-    if starts.first() != Some(&0) {
-        starts.insert(0, 0);
-    }
-    let ends = starts.clone().into_iter().skip(1).chain([normalized.len()]);
-    starts
-        .into_iter()
-        .zip(ends)
-        .map(|(start, end)| &normalized[start..end])
-        .filter(|word| !word.is_empty())
+    let mut ends = normalized
+        .match_indices(SPACE)
+        .map(|(at, _)| at)
+        .filter(|&at| at > 0)
+        .chain([normalized.len()]);
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let end = ends.next()?;
+        let word = &normalized[start..end];
+        start = end;
+        Some(word)
+    })
+    .filter(|word| !word.is_empty())
 }
 
 /// SentencePiece's `nmt_nfkc` normalization from its precompiled map: a
@@ -463,9 +467,11 @@ fn varint(data: &[u8], pos: &mut usize) -> Result<u64, String> {
 mod tests {
     use super::*;
 
-    /// A tokenizer of these pieces (their ids in order, scores given),
-    /// with no normalization rule.
+    /// The sections of a tokenizer of `<unk>`, `<s>`, `</s>` and these
+    /// pieces (ids in that order, scores given): its FST and its scores.
     fn with_pieces(pieces: &[(&str, f32)]) -> (Vec<u8>, Vec<f32>) {
+        let specials = [("<unk>", 0.0), ("<s>", 0.0), ("</s>", 0.0)];
+        let pieces: Vec<(&str, f32)> = specials.iter().chain(pieces).copied().collect();
         let sorted: std::collections::BTreeMap<&[u8], u64> = pieces
             .iter()
             .enumerate()
@@ -477,6 +483,18 @@ mod tests {
         }
         let scores = pieces.iter().map(|(_, score)| *score).collect();
         (map.into_inner().unwrap(), scores)
+    }
+
+    /// `encode_words` gives what `encode` gives, on texts of the pieces'
+    /// letters.
+    fn same_word_by_word(tokenizer: &Tokenizer) {
+        for text in TEXTS {
+            assert_eq!(
+                tokenizer.encode_words(text),
+                tokenizer.encode(text),
+                "{text:?}"
+            );
+        }
     }
 
     const TEXTS: [&str; 8] = [
@@ -493,9 +511,6 @@ mod tests {
     #[test]
     fn word_by_word_gives_the_pieces_of_the_whole_text() {
         let pieces = [
-            ("<unk>", 0.0),
-            ("<s>", 0.0),
-            ("</s>", 0.0),
             ("a", -3.0),
             ("ab", -2.5),
             ("b", -3.0),
@@ -506,25 +521,16 @@ mod tests {
         let (fst, scores) = with_pieces(&pieces);
         let tokenizer = Tokenizer::new(&fst, &scores, &[], &[]).unwrap();
         assert!(tokenizer.words_apart());
-        for _ in 0..2 {
-            for text in TEXTS {
-                assert_eq!(
-                    tokenizer.encode_words(text),
-                    tokenizer.encode(text),
-                    "{text:?}"
-                );
-            }
-        }
-        // "ab a": ▁ab (-4.5) loses to ▁a b (-5), which loses to ▁ ab (-3.5).
+        // Twice: the second time, the words are remembered.
+        same_word_by_word(&tokenizer);
+        same_word_by_word(&tokenizer);
+        // "ab a": ▁ ab (-3.5) beats ▁ab (-4.5) and ▁a b (-5).
         assert_eq!(tokenizer.encode("ab a"), [BOS, 6, 4, 7, EOS]);
     }
 
     #[test]
     fn a_piece_across_the_word_mark_keeps_the_whole_text_together() {
         let pieces = [
-            ("<unk>", 0.0),
-            ("<s>", 0.0),
-            ("</s>", 0.0),
             ("a", -3.0),
             ("b", -3.0),
             ("\u{2581}", -1.0),
@@ -536,13 +542,7 @@ mod tests {
         assert!(!tokenizer.words_apart());
         // The piece across words wins: word by word could not find it.
         assert_eq!(tokenizer.encode("a b"), [BOS, 5, 7, EOS]);
-        for text in TEXTS {
-            assert_eq!(
-                tokenizer.encode_words(text),
-                tokenizer.encode(text),
-                "{text:?}"
-            );
-        }
+        same_word_by_word(&tokenizer);
     }
 
     #[test]
