@@ -69,17 +69,7 @@ fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
     let search = cli.find_subcommand("search").expect("a search command");
     let mut commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
     commands.push("help");
-    // Options that take a value: the word after them is that value.
-    let valued: Vec<String> = cli
-        .get_arguments()
-        .chain(search.get_arguments())
-        .filter(|a| a.get_action().takes_values() && !a.is_positional())
-        .flat_map(|a| {
-            let long = a.get_long().map(|l| format!("--{l}"));
-            let short = a.get_short().map(|s| format!("-{s}"));
-            long.into_iter().chain(short)
-        })
-        .collect();
+    let options = Options::of(&cli, search);
     let mut i = 1;
     let mut asks_help = false;
     while i < args.len() {
@@ -87,16 +77,13 @@ fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
         if word == "--" {
             break;
         }
-        if word.starts_with('-') && word.len() > 1 {
+        if let Some(width) = options.width(&word) {
             asks_help |= matches!(&*word, "-h" | "--help" | "-V" | "--version");
-            if valued.iter().any(|v| *v == word) {
-                i += 1;
-            }
-            i += 1;
+            i += width;
             continue;
         }
         if word == "search" {
-            return exclusions_as_words(args, i + 1, &valued, &shorts(&cli, search));
+            return options.exclusions_as_words(args, i + 1);
         }
         if commands.contains(&&*word) {
             return args;
@@ -107,74 +94,103 @@ fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
         return args;
     }
     args.insert(1.min(args.len()), OsString::from("search"));
-    exclusions_as_words(args, 2, &valued, &shorts(&cli, search))
+    options.exclusions_as_words(args, 2)
 }
 
-/// The short options `nrel-search search` knows, with help and version.
-fn shorts(cli: &clap::Command, search: &clap::Command) -> Vec<char> {
-    cli.get_arguments()
-        .chain(search.get_arguments())
-        .filter_map(|a| a.get_short())
-        .chain(['h', 'V'])
-        .collect()
+/// The options of `nrel-search` and its `search`, as the words of a
+/// command line show them.
+struct Options {
+    /// Those that take a value, long and short (`--limit`, `-n`): the word
+    /// after them is that value.
+    valued: Vec<String>,
+    /// The short ones, with help and version.
+    shorts: Vec<char>,
 }
 
-/// Whether `word` (starting with a single `-`) is a short option: one
-/// exactly (`-n`, `-h`), or one that takes a value with a number or `=`
-/// attached (`-n5`, `-n=5`). `-histoire`, `-nucléaire`, `-Vienne` are
-/// words.
-fn is_short_option(word: &str, valued: &[String], shorts: &[char]) -> bool {
-    let mut chars = word[1..].chars();
-    let Some(c) = chars.next() else { return false };
-    let attached = chars.as_str();
-    shorts.contains(&c)
-        && (attached.is_empty()
-            || (valued.contains(&format!("-{c}"))
-                && (attached.starts_with('=') || attached.bytes().all(|b| b.is_ascii_digit()))))
-}
-
-/// A search's arguments from `start` on, with its query words after a
-/// `--` when one of them excludes a word (`OTAN -Russie`), so that clap
-/// does not take `-Russie` for an unknown option. A word starting with a
-/// single `-` excludes a word unless it is a short option
-/// ([`is_short_option`]).
-fn exclusions_as_words(
-    mut args: Vec<OsString>,
-    start: usize,
-    valued: &[String],
-    shorts: &[char],
-) -> Vec<OsString> {
-    let original = args.clone();
-    let mut options = Vec::new();
-    let mut words = Vec::new();
-    let mut excludes = false;
-    let mut rest = args.split_off(start.min(args.len())).into_iter();
-    while let Some(arg) = rest.next() {
-        let word = arg.to_string_lossy().into_owned();
-        if word == "--" {
-            words.extend(rest.by_ref());
-            break;
+impl Options {
+    fn of(cli: &clap::Command, search: &clap::Command) -> Options {
+        let all = || cli.get_arguments().chain(search.get_arguments());
+        Options {
+            valued: all()
+                .filter(|a| a.get_action().takes_values() && !a.is_positional())
+                .flat_map(|a| {
+                    let long = a.get_long().map(|l| format!("--{l}"));
+                    let short = a.get_short().map(|s| format!("-{s}"));
+                    long.into_iter().chain(short)
+                })
+                .collect(),
+            shorts: all()
+                .filter_map(|a| a.get_short())
+                .chain(['h', 'V'])
+                .collect(),
         }
-        if !word.starts_with('-') || word == "-" {
-            words.push(arg);
-        } else if word.starts_with("--") || is_short_option(&word, valued, shorts) {
-            let takes_value = valued.contains(&word);
-            options.push(arg);
-            if takes_value {
-                options.extend(rest.next());
-            }
+    }
+
+    /// How many words the option `word` takes up (2 with a separate
+    /// value), or `None` when it is no option. Every word starting with
+    /// `--` is one (an unknown one is clap's to refuse); a word starting
+    /// with a single `-` is one exactly (`-n`, `-h`) or, for one that takes
+    /// a value, with a number or `=` attached (`-n5`, `-n=5`):
+    /// `-histoire`, `-nucléaire`, `-Vienne` are words that exclude.
+    fn width(&self, word: &str) -> Option<usize> {
+        let option = if word.starts_with("--") {
+            true
+        } else if let Some(rest) = word.strip_prefix('-') {
+            let mut chars = rest.chars();
+            chars.next().is_some_and(|c| {
+                let attached = chars.as_str();
+                self.shorts.contains(&c)
+                    && (attached.is_empty()
+                        || (self.valued.contains(&format!("-{c}"))
+                            && (attached.starts_with('=')
+                                || attached.bytes().all(|b| b.is_ascii_digit()))))
+            })
         } else {
-            excludes = true;
-            words.push(arg);
+            false
+        };
+        option.then(|| {
+            if self.valued.iter().any(|v| v == word) {
+                2
+            } else {
+                1
+            }
+        })
+    }
+
+    /// A search's arguments from `start` on, with its query words after a
+    /// `--` when one of them excludes a word (`OTAN -Russie`), so that
+    /// clap does not take `-Russie` for an unknown option.
+    fn exclusions_as_words(&self, mut args: Vec<OsString>, start: usize) -> Vec<OsString> {
+        let original = args.clone();
+        let mut options = Vec::new();
+        let mut words = Vec::new();
+        let mut excludes = false;
+        let mut rest = args.split_off(start.min(args.len())).into_iter();
+        while let Some(arg) = rest.next() {
+            let word = arg.to_string_lossy().into_owned();
+            if word == "--" {
+                words.extend(rest.by_ref());
+                break;
+            }
+            match self.width(&word) {
+                Some(width) => {
+                    options.push(arg);
+                    options.extend(rest.by_ref().take(width - 1));
+                }
+                None => {
+                    excludes |= word.len() > 1 && word.starts_with('-');
+                    words.push(arg);
+                }
+            }
         }
+        if !excludes {
+            return original;
+        }
+        args.extend(options);
+        args.push(OsString::from("--"));
+        args.extend(words);
+        args
     }
-    if !excludes {
-        return original;
-    }
-    args.extend(options);
-    args.push(OsString::from("--"));
-    args.extend(words);
-    args
 }
 
 /// Where the corpus and the index are.
