@@ -150,8 +150,9 @@ impl Apply<'_, '_> {
     fn encode_missing(&mut self, docs: &[&[Passage]], vectors: &mut [Vec<Option<Quantised>>]) {
         let Some(encoder) = self.encoder else { return };
         // Each text to encode, with its key and the places it goes.
-        let mut texts = Vec::new();
-        let mut todo: Vec<(recent::Key, Vec<(usize, usize)>)> = Vec::new();
+        // (document, passage) places.
+        type Places = Vec<(usize, usize)>;
+        let mut todo: Vec<(recent::Key, &str, Places)> = Vec::new();
         let mut queued: FxHashMap<recent::Key, usize> = FxHashMap::default();
         for (i, (passages, vectors)) in docs.iter().zip(vectors.iter_mut()).enumerate() {
             for (j, (passage, vector)) in passages.iter().zip(vectors).enumerate() {
@@ -160,18 +161,20 @@ impl Apply<'_, '_> {
                 }
                 let key = recent::key(&passage.text);
                 if let Some(&k) = queued.get(&key) {
-                    todo[k].1.push((i, j));
+                    todo[k].2.push((i, j));
                 } else if let Some(known) = self.recent.get(&key) {
                     *vector = Some(known);
                     self.report.copied += 1;
                 } else {
                     queued.insert(key, todo.len());
-                    todo.push((key, vec![(i, j)]));
-                    texts.push(passage.text.as_str());
+                    todo.push((key, &passage.text, vec![(i, j)]));
                 }
             }
         }
-        for ((key, places), vector) in todo.into_iter().zip(encoder.encode_batch(&texts)) {
+        let texts: Vec<&str> = todo.iter().map(|(_, text, _)| *text).collect();
+        let encoded = encoder.encode_batch(&texts);
+        self.report.embedded += todo.len() as u64;
+        for ((key, _, places), vector) in todo.into_iter().zip(encoded) {
             let vector = Quantised::new(&vector);
             self.report.copied += places.len() as u64 - 1;
             for (i, j) in places {
@@ -179,7 +182,6 @@ impl Apply<'_, '_> {
             }
             self.recent.insert(key, vector);
         }
-        self.report.embedded += texts.len() as u64;
     }
 
     /// Deletes a document's passages.
