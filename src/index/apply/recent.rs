@@ -21,10 +21,7 @@ pub(super) type Key = [u8; 16];
 
 /// The key of `text`.
 pub(super) fn key(text: &str) -> Key {
-    let hash = blake3::hash(text.as_bytes());
-    let mut key = [0; 16];
-    key.copy_from_slice(&hash.as_bytes()[..16]);
-    key
+    crate::fingerprint::bits128(text.as_bytes())
 }
 
 /// Vectors by text, in two generations.
