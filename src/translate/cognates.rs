@@ -46,11 +46,12 @@ const ENDINGS: &[(&str, &str)] = &[
     ("ed", "é"),
 ];
 
-/// Spellings of `word` (lowercase) in the other language by the ending
-/// rules; the caller keeps those the corpus has.
-pub fn candidates(word: &str, from: Lang) -> Vec<String> {
+/// The singular of `word`, lowercased, by the regular plural endings
+/// (English `-ies`, `-s`; French `-s`, `-x`); the word itself when it has
+/// none (or ends in `-ss`).
+pub fn singular(word: &str, lang: Lang) -> String {
     let word = word.to_lowercase();
-    let singular = match from {
+    match lang {
         Lang::English => word
             .strip_suffix("ies")
             .map(|s| format!("{s}y"))
@@ -64,7 +65,14 @@ pub fn candidates(word: &str, from: Lang) -> Vec<String> {
             .strip_suffix(['s', 'x'])
             .filter(|s| !s.ends_with('s'))
             .map_or_else(|| word.clone(), str::to_owned),
-    };
+    }
+}
+
+/// Spellings of `word` (lowercase) in the other language by the ending
+/// rules; the caller keeps those the corpus has.
+pub fn candidates(word: &str, from: Lang) -> Vec<String> {
+    let word = word.to_lowercase();
+    let singular = singular(&word, from);
     let mut out = Vec::new();
     for &(en, fr) in ENDINGS {
         let (have, want) = match from {

@@ -4,7 +4,11 @@
 //! both ways (English→French entries read backwards give French→English
 //! pairs), so that a word missing as a headword may still be found as a
 //! translation. Headwords are lemmas; looking up stems lets `sanctions`
-//! and `troops` find `sanction` and `troop`.
+//! and `troops` find `sanction` and `troop`. A stem often stands for
+//! several headwords (`offic`: *office* and *officer*), so the table also
+//! keys each entry by its word, lowercased and folded: a query word that
+//! is a headword, or whose singular is, gets that headword's translations
+//! first (`officers` → *officier*, not *bureau*).
 //!
 //! Analysing 17,000 entries takes tens of milliseconds, so the table is
 //! cached in the index directory, in a file named by a fingerprint of the
@@ -18,14 +22,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use crate::analysis::{analyzer, positioned_tokens, ANALYSIS_VERSION};
+use crate::analysis::{analyzer, keyword_analyzer, positioned_tokens, tokens, ANALYSIS_VERSION};
 use crate::lang::Lang;
 use crate::mapped::Bytes;
 
+use super::cognates;
 use super::dictd::{self, Entry};
 
 /// Version of the cached table's layout.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Most translations kept per stem.
 const MAX_PER_STEM: usize = 16;
 /// Longest translation kept, in terms.
@@ -108,16 +113,21 @@ impl Lexicon {
             }
             out
         };
-        let mut table: HashMap<(Lang, String), Vec<String>> = HashMap::new();
-        let add = |table: &mut HashMap<(Lang, String), Vec<String>>,
-                   from: Lang,
-                   stem: String,
-                   terms: Vec<String>| {
+        let mut keyword = keyword_analyzer();
+        // A headword's (or translation's) word: one folded token, or none.
+        let mut word_key = |text: &str| -> Option<String> {
+            let mut words = tokens(&mut keyword, text);
+            (words.len() == 1).then(|| words.remove(0))
+        };
+        let mut table: HashMap<(Key, String), Vec<String>> = HashMap::new();
+        let add = |table: &mut HashMap<(Key, String), Vec<String>>,
+                   key: (Key, String),
+                   terms: &[String]| {
             if terms.is_empty() || terms.len() > MAX_TERMS {
                 return;
             }
             let value = terms.join(" ");
-            let list = table.entry((from, stem)).or_default();
+            let list = table.entry(key).or_default();
             if list.len() < MAX_PER_STEM && !list.contains(&value) {
                 list.push(value);
             }
@@ -128,12 +138,19 @@ impl Lexicon {
                 let other = lang.other();
                 for entry in list {
                     let head = analyse(lang, &entry.headword);
+                    let head_word = word_key(&entry.headword);
                     for translation in &entry.translations {
                         let terms = analyse(other, translation);
                         if pass == 0 && head.len() == 1 {
-                            add(&mut table, lang, head[0].clone(), terms);
+                            add(&mut table, (Key::Stem(lang), head[0].clone()), &terms);
+                            if let Some(word) = &head_word {
+                                add(&mut table, (Key::Word(lang), word.clone()), &terms);
+                            }
                         } else if pass == 1 && terms.len() == 1 {
-                            add(&mut table, other, terms[0].clone(), head.clone());
+                            add(&mut table, (Key::Stem(other), terms[0].clone()), &head);
+                            if let Some(word) = word_key(translation) {
+                                add(&mut table, (Key::Word(other), word), &head);
+                            }
                         }
                     }
                 }
@@ -142,7 +159,7 @@ impl Lexicon {
         let mut lines: Vec<String> = table
             .into_iter()
             .filter(|((_, stem), _)| !stem.contains(['\t', '\n', ';']))
-            .map(|((lang, stem), values)| format!("{}\t{stem}\t{}", lang.code(), values.join(";")))
+            .map(|((key, stem), values)| format!("{}\t{stem}\t{}", key.code(), values.join(";")))
             .collect();
         lines.sort_unstable();
         let mut text = String::from(HEADER);
@@ -177,22 +194,36 @@ impl Lexicon {
     /// `stem`: each the analysed terms in the other language, [`GAP`] where
     /// a stop word was.
     pub fn lookup(&self, from: Lang, stem: &str) -> Vec<Vec<&str>> {
-        let Some(line) = self.line(from, stem) else {
-            return Vec::new();
-        };
-        line.split(';').map(|t| t.split(' ').collect()).collect()
+        split(self.line(Key::Stem(from).code(), stem))
+    }
+
+    /// The translations of the headword `word` (in `from`) itself, or of
+    /// its singular when the word is no headword (`officers`: *officer*);
+    /// empty when neither is one. Words are matched lowercased and folded.
+    pub fn lookup_word(&self, from: Lang, word: &str) -> Vec<Vec<&str>> {
+        let mut keyword = keyword_analyzer();
+        let code = Key::Word(from).code();
+        [word.to_owned(), cognates::singular(word, from)]
+            .iter()
+            .filter_map(|form| match tokens(&mut keyword, form).as_slice() {
+                [key] => self.line(code, key),
+                _ => None,
+            })
+            .map(|line| split(Some(line)))
+            .next()
+            .unwrap_or_default()
     }
 
     /// Whether `stem` is a headword or a translation in language `lang`.
     pub fn knows(&self, lang: Lang, stem: &str) -> bool {
-        self.line(lang, stem).is_some()
+        self.line(Key::Stem(lang).code(), stem).is_some()
     }
 
     /// The translations part of the line of `stem`, by binary search over
     /// the sorted lines (`lang TAB stem TAB`: a tab sorts before any
     /// character of a stem, so the order of the keys is the lines').
-    fn line(&self, lang: Lang, stem: &str) -> Option<&str> {
-        let key = format!("{}\t{stem}\t", lang.code());
+    fn line(&self, code: &str, stem: &str) -> Option<&str> {
+        let key = format!("{code}\t{stem}\t");
         let key = key.as_bytes();
         let text = &self.text[..];
         let line_at = |at: usize| -> (usize, &[u8]) {
@@ -236,6 +267,33 @@ impl Lexicon {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// What a line of the table is keyed by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    /// A stem of the language's analysis.
+    Stem(Lang),
+    /// A word of the language, lowercased and folded.
+    Word(Lang),
+}
+
+impl Key {
+    /// The first field of the key's lines.
+    fn code(self) -> &'static str {
+        match self {
+            Key::Stem(lang) => lang.code(),
+            Key::Word(Lang::French) => "fr=",
+            Key::Word(Lang::English) => "en=",
+        }
+    }
+}
+
+/// The translations of a line: each the terms of one.
+fn split(line: Option<&str>) -> Vec<Vec<&str>> {
+    line.map_or_else(Vec::new, |line| {
+        line.split(';').map(|t| t.split(' ').collect()).collect()
+    })
 }
 
 /// A fingerprint of the dictionary files (path, size, modification time)
@@ -304,6 +362,15 @@ mod tests {
             [["defenc"], ["defens"]]
         );
         assert!(lexicon.lookup(Lang::French, "otan").is_empty());
+        // By word: the headword itself, its singular, or a translation
+        // read backwards; lowercased and folded.
+        assert_eq!(lexicon.lookup_word(Lang::English, "Troops"), [["troup"]]);
+        assert_eq!(lexicon.lookup_word(Lang::English, "threats"), [["menac"]]);
+        assert_eq!(
+            lexicon.lookup_word(Lang::French, "defense"),
+            [["defenc"], ["defens"]]
+        );
+        assert!(lexicon.lookup_word(Lang::English, "troo").is_empty());
         assert!(lexicon.knows(Lang::French, "guerr") && !lexicon.knows(Lang::English, "guerr"));
     }
 

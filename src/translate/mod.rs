@@ -278,16 +278,23 @@ impl Translator {
         let other = from.other();
         let mut found = Vec::new();
         if let (Some(lexicon), [stem]) = (&self.lexicon, terms) {
-            for translation in lexicon.lookup(from, stem) {
-                let t: Phrase = translation
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| **s != lexicon::GAP)
-                    .map(|(i, s)| (i, s.to_string()))
-                    .collect();
-                let df = phrase_df(stats, other, &t);
-                if df > 0 {
-                    found.push((t, df, Via::Dictionary));
+            // The word's own headword first; the other headwords of its
+            // stem when none of that one's translations is in the corpus.
+            for translations in [lexicon.lookup_word(from, word), lexicon.lookup(from, stem)] {
+                for translation in translations {
+                    let t: Phrase = translation
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| **s != lexicon::GAP)
+                        .map(|(i, s)| (i, s.to_string()))
+                        .collect();
+                    let df = phrase_df(stats, other, &t);
+                    if df > 0 {
+                        found.push((t, df, Via::Dictionary));
+                    }
+                }
+                if !found.is_empty() {
+                    break;
                 }
             }
         }

@@ -148,3 +148,45 @@ fn unknown_language_tries_both_ways() {
     assert_eq!(translator().vote(&words("war troops")), Some(Lang::English));
     assert_eq!(translator().vote(&words("OTAN")), None);
 }
+
+#[test]
+fn a_word_that_is_a_headword_takes_its_own_translations_before_its_stems() {
+    use Lang::{English, French};
+    // `office` and `officer` share the English stem `offic`; the corpus
+    // says `bureau` far more often than `officier`.
+    let mut entries = HashMap::new();
+    entries.insert(
+        English,
+        vec![
+            dictd::Entry {
+                headword: "office".into(),
+                translations: vec!["bureau".into(), "fonction".into()],
+            },
+            dictd::Entry {
+                headword: "officer".into(),
+                translations: vec!["officier".into(), "fonctionnaire".into()],
+            },
+        ],
+    );
+    let t = Translator::new(Glossary::default(), Some(Lexicon::build(&entries)));
+    let mut stats = Stats(HashMap::from([
+        ((French, "bureau"), 40),
+        ((French, "fonction"), 30),
+        ((French, "offici"), 2),
+    ]));
+    let terms = |query: &str, stats: &Stats| -> Vec<String> {
+        t.expand(&words(query), Some(English), stats)[0]
+            .alternatives
+            .iter()
+            .filter(|a| a.via == Via::Dictionary)
+            .map(|a| a.text.clone())
+            .collect()
+    };
+    // The plural's singular is the headword `officer`.
+    assert_eq!(terms("officers", &stats), ["offici"]);
+    assert_eq!(terms("Office", &stats), ["bureau", "fonction"]);
+    // None of the headword's own translations is in the corpus: those of
+    // the other headwords of its stem stand in.
+    stats.0.remove(&(French, "offici"));
+    assert_eq!(terms("officers", &stats), ["bureau", "fonction"]);
+}
