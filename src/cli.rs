@@ -254,7 +254,8 @@ pub struct SimilarArgs {
     pub id: String,
 
     /// Most passages to show.
-    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N",
+          value_parser = parse_limit, allow_negative_numbers = true)]
     pub limit: usize,
 
     /// Only passages in this language (fr or en).
@@ -262,7 +263,8 @@ pub struct SimilarArgs {
     pub lang: Option<Lang>,
 
     /// Most passages of one document in the first five places (0: no limit).
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = 2, value_name = "N",
+          value_parser = parse_count, allow_negative_numbers = true)]
     pub per_doc: usize,
 
     /// One JSON object per passage, as a search's.
@@ -309,7 +311,8 @@ pub struct SearchArgs {
     pub query: Vec<String>,
 
     /// Most results to show.
-    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N",
+          value_parser = parse_limit, allow_negative_numbers = true)]
     pub limit: usize,
 
     /// Only passages in this language (fr or en).
@@ -360,7 +363,8 @@ pub struct SearchArgs {
 
     /// Most passages of one document in the first five places while other
     /// documents match (0: no limit).
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = 2, value_name = "N",
+          value_parser = parse_count, allow_negative_numbers = true)]
     pub per_doc: usize,
 
     /// Colour the output: auto (on a terminal, unless NO_COLOR is set),
@@ -448,7 +452,8 @@ pub struct ShowArgs {
     pub id: String,
 
     /// Also print N passages before and after.
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(long, default_value_t = 0, value_name = "N",
+          value_parser = parse_count, allow_negative_numbers = true)]
     pub context: usize,
 
     /// Print JSON.
@@ -518,6 +523,21 @@ pub struct CheckArgs {
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse()
+}
+
+/// A count given on the command line (`-3` included, to say that it is
+/// not one rather than to take it for an option).
+fn parse_count(s: &str) -> Result<usize, String> {
+    s.parse()
+        .map_err(|_| "expected a whole number, 0 or more".to_owned())
+}
+
+/// The most hits to show: at least one.
+fn parse_limit(s: &str) -> Result<usize, String> {
+    s.parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| "expected a whole number, 1 or more".to_owned())
 }
 
 fn parse_date(s: &str) -> Result<PartialDate, String> {

@@ -113,9 +113,6 @@ fn options(args: &SearchArgs) -> Result<SearchOptions> {
     if query.trim().is_empty() {
         bail!("no query given (try: nrel-search \"Conseil OTAN-Russie\", or nrel-search --help)");
     }
-    if args.limit == 0 {
-        bail!("invalid value for --limit: it must be at least 1");
-    }
     if let (Some(since), Some(until)) = (args.since, args.until) {
         if since.first_day() > until.last_day() {
             bail!("--since {since} is after --until {until}");

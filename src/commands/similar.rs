@@ -15,9 +15,6 @@ use crate::cli::{Dirs, SimilarArgs};
 use crate::messages::note;
 
 pub fn run(dirs: &Dirs, args: SimilarArgs) -> Result<ExitCode> {
-    if args.limit == 0 {
-        bail!("invalid value for --limit: it must be at least 1");
-    }
     let asked = PassageId::parse(&args.id);
     // The passage resolved and its neighbours found while the freshness
     // check runs (again after a refresh).

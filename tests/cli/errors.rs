@@ -104,6 +104,17 @@ fn bad_arguments() {
     assert_one_error(&env.run(&[""]), "no query given");
     assert_one_error(&env.run(&[]), "no query given");
     assert_one_error(&env.run(&["OTAN", "-n", "0"]), "--limit");
+    // A negative number is a bad value, not an unknown option.
+    for args in [&["-n", "-3", "OTAN"][..], &["OTAN", "-n", "-3"]] {
+        assert_one_error(
+            &env.run(args),
+            "invalid value '-3' for '--limit <N>': expected a whole number, 1 or more",
+        );
+    }
+    assert_one_error(
+        &env.run(&["OTAN", "--per-doc", "-1"]),
+        "invalid value '-1' for '--per-doc <N>'",
+    );
     assert_one_error(&env.run(&["OTAN", "--bogus"]), "--bogus");
     // An option's values are named in the one line.
     assert_one_error(
