@@ -95,7 +95,7 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
             Some(&options.query),
         )?;
         warn_untrimmed(&unmatched, &options.query);
-    } else if results.hits.is_empty() {
+    } else if results.hits.is_empty() && !results.empty_said {
         note(format_args!(
             "no passage matches '{}'",
             search::query::echo(&options.query)

@@ -131,6 +131,10 @@ pub struct SearchResults {
     pub explanation: Vec<String>,
     /// The ranking used.
     pub mode: Option<Mode>,
+    /// No hit, and a warning says why: the query had nothing to search
+    /// for (only stop words, or only exclusions), or no passage has its
+    /// words.
+    pub empty_said: bool,
 }
 
 /// A hit being ranked.
@@ -214,6 +218,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             "the query '{}' has no searchable word (only stop words or punctuation)",
             query::echo(query_text)
         )));
+        results.empty_said = true;
         return Ok(results);
     }
     let searcher = index.searcher();
@@ -253,6 +258,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                     "the query '{}' only excludes words: it needs a word to search for",
                     query::echo(query_text)
                 )));
+                results.empty_said = true;
                 return Ok(results);
             };
             results.explanation =
@@ -311,6 +317,18 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     });
     let mode = mode(index, options, plain.is_some(), &mut results)?;
     results.mode = Some(mode);
+    if mode == Mode::Hybrid && top.is_empty() {
+        // Every passage has a nearest meaning, however far from the query:
+        // a query none of whose words (nor their translations, nor words a
+        // letter away) a passage has is not answered by meaning alone,
+        // unless asked.
+        results.warnings.push(Warning::general(format!(
+            "no passage matches '{}' (--mode semantic ranks passages by meaning alone)",
+            query::echo(query_text)
+        )));
+        results.empty_said = true;
+        return Ok(results);
+    }
     let scope = filter::scope(&filters, &exclusions);
     let vector = match mode {
         Mode::Bm25 => None,
@@ -685,6 +703,7 @@ pub fn similar(
         warnings: Vec::new(),
         explanation: Vec::new(),
         mode: Some(Mode::Semantic),
+        empty_said: false,
     })
 }
 

@@ -347,6 +347,24 @@ fn hybrid_is_the_default_and_explained() {
 }
 
 #[test]
+fn words_no_passage_has_are_not_answered_by_meaning_alone() {
+    let Some(env) = seed_with_model() else { return };
+    // Every passage has a nearest meaning: hybrid search does not list
+    // them for a query none of whose words the corpus has.
+    let run = env.run(&["zzxqwv plorfnik"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert_contains(&run.stderr, "no passage matches 'zzxqwv plorfnik'");
+    assert_contains(&run.stderr, "--mode semantic");
+    assert_eq!(run.stderr.matches("no passage matches").count(), 1);
+    // Asked for, meaning alone ranks them.
+    let hits = env.hits(&["--mode", "semantic", "-n", "3", "zzxqwv plorfnik"]);
+    assert_eq!(hits.len(), 3);
+    // A word of the corpus beside the unknown one: answered.
+    assert!(!env.hits(&["zzxqwv OTAN"]).is_empty());
+}
+
+#[test]
 fn similar_passages_come_in_both_languages() {
     let Some(env) = seed_with_model() else { return };
     // The corpus's English paragraph: its French neighbours are found.
@@ -479,7 +497,7 @@ fn without_vectors_semantic_search_says_why() {
     let run = env.run(&["--mode", "semantic", "--no-refresh", "sanctions"]);
     assert_eq!(run.code, 2);
     assert_contains(&run.stderr, "the index has no passage vectors");
-    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("no passage matches").count(), 1);
     // The default ranking is BM25 then, and hybrid asked for falls back.
     let run = env.run(&["--mode", "hybrid", "--explain", "--no-refresh", "sanctions"]);
     assert_eq!(run.code, 0);
@@ -523,7 +541,7 @@ fn a_bad_model_file_is_one_line_naming_it() {
         &env.corpus().join("not-a-wheel.whl").to_string_lossy(),
     ]);
     assert_eq!(run.code, 2);
-    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("no passage matches").count(), 1);
     assert_contains(&run.stderr, "not-a-wheel.whl");
     let info = env.run(&["model", "info"]);
     assert_eq!(info.code, 1);
