@@ -222,6 +222,7 @@ fn stop_words_alone_are_no_query() {
         let run = env.run(&[query]);
         assert_eq!(run.code, 1, "{query}: {}", run.stderr);
         assert_contains(&run.stderr, "no searchable word");
+        assert!(!run.stderr.contains("one letter away"));
         // Said once: no "no passage matches" after it.
         assert!(!run.stderr.contains("no passage matches"), "{}", run.stderr);
     }
