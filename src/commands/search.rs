@@ -96,8 +96,13 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
         )?;
         warn_untrimmed(&unmatched, &options.query);
     } else if results.hits.is_empty() && !results.empty_said {
+        let hint = if results.meaning_withheld {
+            " (--mode semantic ranks passages by meaning alone)"
+        } else {
+            ""
+        };
         note(format_args!(
-            "no passage matches '{}'",
+            "no passage matches '{}'{hint}",
             search::query::echo(&options.query)
         ));
     } else {

@@ -132,9 +132,12 @@ pub struct SearchResults {
     /// The ranking used.
     pub mode: Option<Mode>,
     /// No hit, and a warning says why: the query had nothing to search
-    /// for (only stop words, or only exclusions), or no passage has its
-    /// words.
+    /// for (only stop words, or only exclusions).
     pub empty_said: bool,
+    /// No hit in a hybrid search because no passage (within the filters)
+    /// has the query's words: the passages nearest in meaning alone were
+    /// not listed, as `--mode semantic` would.
+    pub meaning_withheld: bool,
 }
 
 /// A hit being ranked.
@@ -320,13 +323,9 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     if mode == Mode::Hybrid && top.is_empty() {
         // Every passage has a nearest meaning, however far from the query:
         // a query none of whose words (nor their translations, nor words a
-        // letter away) a passage has is not answered by meaning alone,
-        // unless asked.
-        results.warnings.push(Warning::general(format!(
-            "no passage matches '{}' (--mode semantic ranks passages by meaning alone)",
-            query::echo(query_text)
-        )));
-        results.empty_said = true;
+        // letter away) a passage within the filters has is not answered by
+        // meaning alone, unless asked.
+        results.meaning_withheld = true;
         return Ok(results);
     }
     let scope = filter::scope(&filters, &exclusions);
@@ -704,6 +703,7 @@ pub fn similar(
         explanation: Vec::new(),
         mode: Some(Mode::Semantic),
         empty_said: false,
+        meaning_withheld: false,
     })
 }
 
