@@ -97,12 +97,18 @@ fn build(lang: Lang) -> TextAnalyzer {
 }
 
 /// The keyword analyzer: words, lowercased and folded, nothing removed.
+/// Built once per process and cloned.
 pub fn keyword_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    static BUILT: OnceLock<TextAnalyzer> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build()
+        })
+        .clone()
 }
 
 /// Registers every analyzer of nrel-search under its name.

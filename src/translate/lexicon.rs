@@ -38,7 +38,8 @@ const MAX_TERMS: usize = 3;
 /// Stands for a word the analysis removed inside a translation.
 pub const GAP: &str = "_";
 /// First line of the cached table.
-const HEADER: &str = "# nrel-search lexicon (FreeDict, analysed): lang, stem, translations\n";
+const HEADER: &str =
+    "# nrel-search lexicon (FreeDict, analysed): lang or lang=, stem or word, translations\n";
 
 /// The lexicon, as the bytes of the cached table (mapped from the cache,
 /// or built in memory).
@@ -48,7 +49,7 @@ pub struct Lexicon {
 
 impl std::fmt::Debug for Lexicon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Lexicon({} stems)", self.len())
+        write!(f, "Lexicon({} stems and words)", self.len())
     }
 }
 
@@ -112,12 +113,6 @@ impl Lexicon {
                 out.push(term);
             }
             out
-        };
-        let mut keyword = keyword_analyzer();
-        // A headword's (or translation's) word: one folded token, or none.
-        let mut word_key = |text: &str| -> Option<String> {
-            let mut words = tokens(&mut keyword, text);
-            (words.len() == 1).then(|| words.remove(0))
         };
         let mut table: HashMap<(Key, String), Vec<String>> = HashMap::new();
         let add = |table: &mut HashMap<(Key, String), Vec<String>>,
@@ -197,18 +192,20 @@ impl Lexicon {
         split(self.line(Key::Stem(from).code(), stem))
     }
 
-    /// The translations of the headword `word` (in `from`) itself, or of
-    /// its singular when the word is no headword (`officers`: *officer*);
-    /// empty when neither is one. Words are matched lowercased and folded.
-    pub fn lookup_word(&self, from: Lang, word: &str) -> Vec<Vec<&str>> {
-        let mut keyword = keyword_analyzer();
+    /// The translations of the headword `word` (in `from`, analysed as
+    /// `stem`) itself, or of its singular when the word is no headword
+    /// (`officers`: *officer*) and the singular has the same stem (`fois` is
+    /// not *foi*); empty when neither is one. Words are matched lowercased
+    /// and folded, without an elided article or a possessive (`l'officier`,
+    /// `officer's`).
+    pub fn lookup_word(&self, from: Lang, word: &str, stem: &str) -> Vec<Vec<&str>> {
         let code = Key::Word(from).code();
-        [word.to_owned(), cognates::singular(word, from)]
-            .iter()
-            .filter_map(|form| match tokens(&mut keyword, form).as_slice() {
-                [key] => self.line(code, key),
-                _ => None,
-            })
+        let word = without_apostrophe(word, from);
+        let singular = cognates::singular(word, from);
+        let same_stem = crate::analysis::tokens(&mut analyzer(from), &singular) == [stem];
+        std::iter::once(word)
+            .chain(same_stem.then_some(singular.as_str()))
+            .filter_map(|form| self.line(code, &word_key(form)?))
             .map(|line| split(Some(line)))
             .next()
             .unwrap_or_default()
@@ -219,9 +216,10 @@ impl Lexicon {
         self.line(Key::Stem(lang).code(), stem).is_some()
     }
 
-    /// The translations part of the line of `stem`, by binary search over
-    /// the sorted lines (`lang TAB stem TAB`: a tab sorts before any
-    /// character of a stem, so the order of the keys is the lines').
+    /// The translations part of the line of `code TAB stem TAB` (`code`:
+    /// `fr`, `en`, `fr=`, `en=`; `stem`: a stem or a word), by binary search
+    /// over the sorted lines: a tab sorts before any character of a code or
+    /// a stem, so the order of the keys is the lines'.
     fn line(&self, code: &str, stem: &str) -> Option<&str> {
         let key = format!("{code}\t{stem}\t");
         let key = key.as_bytes();
@@ -254,7 +252,7 @@ impl Lexicon {
         None
     }
 
-    /// Stems in the table.
+    /// Lines in the table (stems and words).
     pub fn len(&self) -> usize {
         self.text
             .iter()
@@ -266,6 +264,26 @@ impl Lexicon {
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// A headword's (or a translation's, or a query's) word as the table keys
+/// it: one token, lowercased and folded; `None` for several words.
+fn word_key(text: &str) -> Option<String> {
+    let mut words = tokens(&mut keyword_analyzer(), text);
+    (words.len() == 1).then(|| words.remove(0))
+}
+
+/// A word without an elided article before it (French `l'`, `d’`) or a
+/// possessive after it (English `'s`), as the analysis removes them.
+fn without_apostrophe(word: &str, lang: Lang) -> &str {
+    let apostrophes = crate::analysis::APOSTROPHES;
+    match lang {
+        Lang::French => word.rsplit(apostrophes).next().unwrap_or(word),
+        Lang::English => word
+            .strip_suffix(['s', 'S'])
+            .and_then(|w| w.strip_suffix(apostrophes))
+            .unwrap_or(word),
     }
 }
 
@@ -364,13 +382,29 @@ mod tests {
         assert!(lexicon.lookup(Lang::French, "otan").is_empty());
         // By word: the headword itself, its singular, or a translation
         // read backwards; lowercased and folded.
-        assert_eq!(lexicon.lookup_word(Lang::English, "Troops"), [["troup"]]);
-        assert_eq!(lexicon.lookup_word(Lang::English, "threats"), [["menac"]]);
         assert_eq!(
-            lexicon.lookup_word(Lang::French, "defense"),
+            lexicon.lookup_word(Lang::English, "Troops", "troop"),
+            [["troup"]]
+        );
+        assert_eq!(
+            lexicon.lookup_word(Lang::English, "threat's", "threat"),
+            [["menac"]]
+        );
+        assert_eq!(
+            lexicon.lookup_word(Lang::French, "la défense", "defens"),
+            Vec::<Vec<&str>>::new()
+        );
+        assert_eq!(
+            lexicon.lookup_word(Lang::French, "l’defense", "defens"),
             [["defenc"], ["defens"]]
         );
-        assert!(lexicon.lookup_word(Lang::English, "troo").is_empty());
+        assert!(lexicon
+            .lookup_word(Lang::English, "troo", "troo")
+            .is_empty());
+        // A singular of another stem is another word.
+        assert!(lexicon
+            .lookup_word(Lang::English, "wars", "other")
+            .is_empty());
         assert!(lexicon.knows(Lang::French, "guerr") && !lexicon.knows(Lang::English, "guerr"));
     }
 
@@ -390,6 +424,8 @@ mod tests {
         for word in &words {
             let stem = crate::analysis::tokens(&mut analyzer, word).remove(0);
             assert_eq!(lexicon.lookup(Lang::French, &stem), [["word"]], "{word}");
+            // The word's own line, among both kinds of line.
+            assert_eq!(lexicon.lookup_word(Lang::French, word, &stem), [["word"]]);
         }
         for missing in ["a", "mot", "mot1", "zzz", ""] {
             assert!(

@@ -280,7 +280,10 @@ impl Translator {
         if let (Some(lexicon), [stem]) = (&self.lexicon, terms) {
             // The word's own headword first; the other headwords of its
             // stem when none of that one's translations is in the corpus.
-            for translations in [lexicon.lookup_word(from, word), lexicon.lookup(from, stem)] {
+            for translations in [
+                lexicon.lookup_word(from, word, stem),
+                lexicon.lookup(from, stem),
+            ] {
                 for translation in translations {
                     let t: Phrase = translation
                         .iter()
