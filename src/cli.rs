@@ -464,7 +464,12 @@ pub struct ShowArgs {
 #[derive(Args, Debug)]
 pub struct ServeArgs {
     /// Port to listen on (0: any free port, printed).
-    #[arg(long, default_value_t = 7700, value_name = "PORT")]
+    #[arg(
+        long,
+        default_value_t = 7700,
+        value_name = "PORT",
+        allow_negative_numbers = true
+    )]
     pub port: u16,
 
     /// Address to listen on. Anything but a loopback address makes the
@@ -488,7 +493,12 @@ pub struct ServeArgs {
 #[derive(Args, Debug)]
 pub struct WatchArgs {
     /// Wait this many milliseconds of quiet before updating.
-    #[arg(long, default_value_t = 300, value_name = "MS")]
+    #[arg(
+        long,
+        default_value_t = 300,
+        value_name = "MS",
+        allow_negative_numbers = true
+    )]
     pub debounce: u64,
 }
 

@@ -111,10 +111,18 @@ fn bad_arguments() {
             "invalid value '-3' for '--limit <N>': expected a whole number, 1 or more",
         );
     }
-    assert_one_error(
-        &env.run(&["OTAN", "--per-doc", "-1"]),
-        "invalid value '-1' for '--per-doc <N>'",
-    );
+    for (args, says) in [
+        (&["OTAN", "--per-doc", "-1"][..], "'-1' for '--per-doc <N>'"),
+        (&["similar", "x", "-n", "-3"], "'-3' for '--limit <N>'"),
+        (
+            &["show", "x", "--context", "-1"],
+            "'-1' for '--context <N>'",
+        ),
+        (&["serve", "--port", "-1"], "'-1' for '--port <PORT>'"),
+        (&["watch", "--debounce", "-5"], "'-5' for '--debounce <MS>'"),
+    ] {
+        assert_one_error(&env.run(args), &format!("invalid value {says}"));
+    }
     assert_one_error(&env.run(&["OTAN", "--bogus"]), "--bogus");
     // An option's values are named in the one line.
     assert_one_error(
