@@ -616,12 +616,32 @@ fn each_window(
 /// Layer normalisation of each row, in place.
 fn layer_norm(x: &mut Array2<f32>, gamma: ArrayView1<f32>, beta: ArrayView1<f32>, eps: f32) {
     let width = x.ncols() as f32;
+    let gamma = gamma.as_slice().expect("a mapped vector");
+    let beta = beta.as_slice().expect("a mapped vector");
     for mut row in x.outer_iter_mut() {
-        let mean = row.sum() / width;
-        row -= mean;
-        let var = row.dot(&row) / width;
-        row *= 1.0 / (var + eps).sqrt();
-        row *= &gamma;
-        row += &beta;
+        let row = row.as_slice_mut().expect("a row");
+        // Two reading passes (the mean, then the variance about it, as
+        // before), and one that writes.
+        let mean = lanes_sum(row, |v| v) / width;
+        let var = lanes_sum(row, |v| (v - mean) * (v - mean)) / width;
+        let scale = 1.0 / (var + eps).sqrt();
+        for ((v, &g), &b) in row.iter_mut().zip(gamma).zip(beta) {
+            *v = (*v - mean) * scale * g + b;
+        }
     }
+}
+
+/// The sum of `f` over `values`, in eight lanes (which the compiler keeps
+/// in one vector register; a single running sum would be one addition at
+/// a time).
+fn lanes_sum(values: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut lanes = [0f32; 8];
+    let chunks = values.chunks_exact(8);
+    let rest: f32 = chunks.remainder().iter().map(|&v| f(v)).sum();
+    for chunk in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane += f(v);
+        }
+    }
+    lanes.iter().sum::<f32>() + rest
 }
