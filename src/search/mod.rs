@@ -290,7 +290,12 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     // Nothing found: perhaps a misspelling. Words one edit away are tried.
     let mut approximate = false;
     if top.is_empty() {
-        let fuzzy = query::fuzzy(index, &parser, query_text);
+        let fuzzy = match &plain {
+            Some((words, excluded)) if excluded.is_empty() => {
+                query::fuzzy_words(index, &parser, words)
+            }
+            _ => query::fuzzy(index, &parser, query_text),
+        };
         let found = searcher.search_with_statistics_provider(
             &filter::apply(&*fuzzy, &filters),
             &rank::collector(collect),

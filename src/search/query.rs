@@ -4,7 +4,7 @@
 //! one-letter-away variant tried when nothing matches exactly. (Plain
 //! words are built in [`super::plain`], which uses the same parser.)
 
-use tantivy::query::{Query, QueryParser, QueryParserError};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, QueryParserError};
 
 use crate::analysis::{self, tokens};
 use crate::error::{one_line, Warning};
@@ -89,15 +89,38 @@ pub fn fuzzy(index: &SearchIndex, parser: &QueryParser, query: &str) -> Box<dyn 
     }
 }
 
+/// The plain words of a query with words one letter away allowed, when
+/// nothing matches them exactly: a passage needs at least half of the
+/// words that are stop words in neither language, each exactly or one
+/// letter away (`Stoltenburg Lavrof` finds the passages naming either;
+/// `chocolate cake recipe` does not answer with every passage that has a
+/// word one letter from `cake`).
+pub fn fuzzy_words(index: &SearchIndex, parser: &QueryParser, words: &[String]) -> Box<dyn Query> {
+    let mut fuzzy_parser = parser.clone();
+    for lang in Lang::ALL {
+        fuzzy_parser.set_field_fuzzy(index.fields().text_for(lang), false, FUZZY_DISTANCE, true);
+    }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .map(|w| plain_words(w))
+        .filter(|w| !w.is_empty() && is_searchable(w))
+        .map(|w| (Occur::Should, fuzzy_parser.parse_query_lenient(&w).0))
+        .collect();
+    let least = clauses.len().div_ceil(2);
+    Box::new(BooleanQuery::with_minimum_required_clauses(clauses, least))
+}
+
 /// Whether the query has a word that is a stop word in neither language
 /// (`le la les` and `the of and` have none).
 pub fn has_searchable_word(query: &str) -> bool {
-    let mut analyzers: Vec<_> = Lang::ALL.into_iter().map(analysis::analyzer).collect();
-    plain_words(query).split_whitespace().any(|word| {
-        analyzers
-            .iter_mut()
-            .all(|analyzer| !tokens(analyzer, word).is_empty())
-    })
+    plain_words(query).split_whitespace().any(is_searchable)
+}
+
+/// Whether a word is a stop word in neither language.
+fn is_searchable(word: &str) -> bool {
+    Lang::ALL
+        .into_iter()
+        .all(|lang| !tokens(&mut analysis::analyzer(lang), word).is_empty())
 }
 
 /// The query with its syntax characters turned into spaces.

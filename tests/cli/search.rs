@@ -382,6 +382,35 @@ fn saved_web_page_front_matter_gives_metadata() {
 }
 
 #[test]
+fn approximate_matches_need_half_of_the_words() {
+    let env = Env::seed();
+    // Two misspelt names that no passage has together: either will do.
+    let run = env.run(&["--json", "-n", "50", "Stoltenburg Lavrof"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "one letter away");
+    let hits = run.json();
+    for name in ["Stoltenberg", "Lavrov"] {
+        assert!(
+            hits.iter().any(|h| field(h, "text").contains(name)),
+            "{name}"
+        );
+    }
+    // One word of three near a word of the corpus (`cake`, `cas`): no
+    // answer, rather than every passage with that word.
+    let run = env.run(&["chocolate cake recipe"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(!run.stderr.contains("one letter away"), "{}", run.stderr);
+    assert_contains(&run.stderr, "no passage matches 'chocolate cake recipe'");
+    // Stop words do not count: one misspelt word among them is half.
+    let run = env.run(&["--json", "le Stoltenburg"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run
+        .json()
+        .iter()
+        .any(|h| field(h, "text").contains("Stoltenberg")));
+}
+
+#[test]
 fn a_misspelt_word_gets_approximate_matches() {
     let env = Env::seed();
     let run = env.run(&["--json", "Stoltenburg"]);
