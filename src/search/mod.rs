@@ -134,9 +134,10 @@ pub struct SearchResults {
     /// No hit, and a warning says why: the query had nothing to search
     /// for (only stop words, or only exclusions).
     pub empty_said: bool,
-    /// No hit in a hybrid search because no passage (within the filters)
-    /// has the query's words: the passages nearest in meaning alone were
-    /// not listed, as `--mode semantic` would.
+    /// No hit in a hybrid search because the query's words find no passage
+    /// within the filters (exactly, translated, or one letter away): the
+    /// passages nearest in meaning alone were not listed, as `--mode
+    /// semantic` would.
     pub meaning_withheld: bool,
 }
 
@@ -291,10 +292,8 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     let mut approximate = false;
     if top.is_empty() {
         let fuzzy = match &plain {
-            Some((words, excluded)) if excluded.is_empty() => {
-                query::fuzzy_words(index, &parser, words)
-            }
-            _ => query::fuzzy(index, &parser, query_text),
+            Some((words, _)) => query::fuzzy_words(index, &parser, words, &exclusions),
+            None => query::fuzzy(index, &parser, query_text),
         };
         let found = searcher.search_with_statistics_provider(
             &filter::apply(&*fuzzy, &filters),
@@ -327,9 +326,9 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     results.mode = Some(mode);
     if mode == Mode::Hybrid && top.is_empty() {
         // Every passage has a nearest meaning, however far from the query:
-        // a query none of whose words (nor their translations, nor words a
-        // letter away) a passage within the filters has is not answered by
-        // meaning alone, unless asked.
+        // a query whose words find no passage within the filters (exactly,
+        // translated, or one letter away) is not answered by meaning
+        // alone, unless asked.
         results.meaning_withheld = true;
         return Ok(results);
     }

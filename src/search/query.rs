@@ -77,10 +77,7 @@ pub fn parse(
 /// The query with words one letter away allowed; its own syntax
 /// (-excluded, "phrases") still holds.
 pub fn fuzzy(index: &SearchIndex, parser: &QueryParser, query: &str) -> Box<dyn Query> {
-    let mut fuzzy_parser = parser.clone();
-    for lang in Lang::ALL {
-        fuzzy_parser.set_field_fuzzy(index.fields().text_for(lang), false, FUZZY_DISTANCE, true);
-    }
+    let fuzzy_parser = fuzzy_parser(index, parser);
     let (fuzzy, errors) = fuzzy_parser.parse_query_lenient(query);
     if errors.is_empty() {
         fuzzy
@@ -94,20 +91,43 @@ pub fn fuzzy(index: &SearchIndex, parser: &QueryParser, query: &str) -> Box<dyn 
 /// words that are stop words in neither language, each exactly or one
 /// letter away (`Stoltenburg Lavrof` finds the passages naming either;
 /// `chocolate cake recipe` does not answer with every passage that has a
-/// word one letter from `cake`).
-pub fn fuzzy_words(index: &SearchIndex, parser: &QueryParser, words: &[String]) -> Box<dyn Query> {
+/// word one letter from `cake`), and none of the `excluded` ones.
+pub fn fuzzy_words(
+    index: &SearchIndex,
+    parser: &QueryParser,
+    words: &[String],
+    excluded: &[Box<dyn Query>],
+) -> Box<dyn Query> {
+    let fuzzy_parser = fuzzy_parser(index, parser);
+    let (words, least) = approximate_words(words);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .map(|w| (Occur::Should, fuzzy_parser.parse_query_lenient(w).0))
+        .collect();
+    clauses.extend(excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
+    Box::new(BooleanQuery::with_minimum_required_clauses(clauses, least))
+}
+
+/// The words of a plain query tried one letter away (those that are stop
+/// words in neither language), and how many of them a passage needs: half,
+/// rounded up.
+fn approximate_words(words: &[String]) -> (Vec<String>, usize) {
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| plain_words(w))
+        .filter(|w| !w.is_empty() && is_searchable(w))
+        .collect();
+    let least = words.len().div_ceil(2);
+    (words, least)
+}
+
+/// The parser, with words one letter away allowed in both language fields.
+fn fuzzy_parser(index: &SearchIndex, parser: &QueryParser) -> QueryParser {
     let mut fuzzy_parser = parser.clone();
     for lang in Lang::ALL {
         fuzzy_parser.set_field_fuzzy(index.fields().text_for(lang), false, FUZZY_DISTANCE, true);
     }
-    let clauses: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
-        .map(|w| plain_words(w))
-        .filter(|w| !w.is_empty() && is_searchable(w))
-        .map(|w| (Occur::Should, fuzzy_parser.parse_query_lenient(&w).0))
-        .collect();
-    let least = clauses.len().div_ceil(2);
-    Box::new(BooleanQuery::with_minimum_required_clauses(clauses, least))
+    fuzzy_parser
 }
 
 /// Whether the query has a word that is a stop word in neither language
@@ -150,6 +170,20 @@ mod tests {
     fn plain_words_drop_syntax() {
         assert_eq!(plain_words("Source : \"JT\" (20h)"), "Source JT 20h");
         assert_eq!(plain_words("l’OTAN -Russie"), "l’OTAN Russie");
+    }
+
+    #[test]
+    fn approximate_matches_need_half_of_the_words_that_are_no_stop_words() {
+        let words: Vec<String> = "le la Stoltenburg Lavrof recipe"
+            .split(' ')
+            .map(str::to_owned)
+            .collect();
+        let (tried, least) = approximate_words(&words);
+        assert_eq!(tried, ["Stoltenburg", "Lavrof", "recipe"]);
+        assert_eq!(least, 2);
+        let one = ["Stoltenburg".to_owned()];
+        assert_eq!(approximate_words(&one).1, 1);
+        assert_eq!(approximate_words(&["the".to_owned()]), (Vec::new(), 0));
     }
 
     #[test]

@@ -620,6 +620,7 @@ fn layer_norm(x: &mut Array2<f32>, gamma: ArrayView1<f32>, beta: ArrayView1<f32>
     let beta = beta.as_slice().expect("a mapped vector");
     for mut row in x.outer_iter_mut() {
         let row = row.as_slice_mut().expect("a row");
+        debug_assert!(row.len() == gamma.len() && row.len() == beta.len());
         // Two reading passes (the mean, then the variance about it, as
         // before), and one that writes.
         let mean = lanes_sum(row, |v| v) / width;

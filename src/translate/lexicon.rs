@@ -13,7 +13,8 @@
 //! Analysing 17,000 entries takes tens of milliseconds, so the table is
 //! cached in the index directory, in a file named by a fingerprint of the
 //! dictionaries and of the analysis (`lexicon-<hash>.tsv`: a line per
-//! stem, `lang TAB stem TAB term term;term…`, sorted). A search reads it
+//! stem, `lang TAB stem TAB term term;term…`, and a line per word,
+//! `lang= TAB word TAB …`, sorted). A search reads it
 //! whole and looks its words up by binary search over the lines: no
 //! parsing into a map.
 
@@ -194,21 +195,20 @@ impl Lexicon {
 
     /// The translations of the headword `word` (in `from`, analysed as
     /// `stem`) itself, or of its singular when the word is no headword
-    /// (`officers`: *officer*) and the singular has the same stem (`fois` is
-    /// not *foi*); empty when neither is one. Words are matched lowercased
-    /// and folded, without an elided article or a possessive (`l'officier`,
-    /// `officer's`).
+    /// (`officers`: *officer*); empty when neither is one. Words are
+    /// matched lowercased and folded, without an elided article or a
+    /// possessive (`l'officier`, `officer's`), and only when they have the
+    /// word's stem (the singular of `fois` is no *foi*).
     pub fn lookup_word(&self, from: Lang, word: &str, stem: &str) -> Vec<Vec<&str>> {
         let code = Key::Word(from).code();
         let word = without_apostrophe(word, from);
         let singular = cognates::singular(word, from);
-        let same_stem = crate::analysis::tokens(&mut analyzer(from), &singular) == [stem];
-        std::iter::once(word)
-            .chain(same_stem.then_some(singular.as_str()))
-            .filter_map(|form| self.line(code, &word_key(form)?))
-            .map(|line| split(Some(line)))
-            .next()
-            .unwrap_or_default()
+        let mut analyzer = analyzer(from);
+        let line = [word, singular.as_str()]
+            .into_iter()
+            .filter(|form| tokens(&mut analyzer, form) == [stem])
+            .find_map(|form| self.line(code, &word_key(form)?));
+        split(line)
     }
 
     /// Whether `stem` is a headword or a translation in language `lang`.

@@ -401,6 +401,10 @@ fn approximate_matches_need_half_of_the_words() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(!run.stderr.contains("one letter away"), "{}", run.stderr);
     assert_contains(&run.stderr, "no passage matches 'chocolate cake recipe'");
+    // Excluded words still hold: both passages naming him say "Jens".
+    let run = env.run(&["Stoltenburg", "-Jens"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
     // Stop words do not count: one misspelt word among them is half.
     let run = env.run(&["--json", "le Stoltenburg"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
