@@ -278,28 +278,32 @@ impl Translator {
         let other = from.other();
         let mut found = Vec::new();
         if let (Some(lexicon), [stem]) = (&self.lexicon, terms) {
+            // The translations the corpus has, with their passage counts.
+            let attested = |translations: Vec<Vec<&str>>| -> Vec<Candidate> {
+                translations
+                    .into_iter()
+                    .map(|translation| -> Phrase {
+                        translation
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, s)| **s != lexicon::GAP)
+                            .map(|(i, s)| (i, s.to_string()))
+                            .collect()
+                    })
+                    .map(|t| {
+                        let df = phrase_df(stats, other, &t);
+                        (t, df, Via::Dictionary)
+                    })
+                    .filter(|(_, df, _)| *df > 0)
+                    .collect()
+            };
             // The word's own headword first; the other headwords of its
             // stem when none of that one's translations is in the corpus.
-            for translations in [
-                lexicon.lookup_word(from, word, stem),
-                lexicon.lookup(from, stem),
-            ] {
-                for translation in translations {
-                    let t: Phrase = translation
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, s)| **s != lexicon::GAP)
-                        .map(|(i, s)| (i, s.to_string()))
-                        .collect();
-                    let df = phrase_df(stats, other, &t);
-                    if df > 0 {
-                        found.push((t, df, Via::Dictionary));
-                    }
-                }
-                if !found.is_empty() {
-                    break;
-                }
+            let mut own = attested(lexicon.lookup_word(from, word, stem));
+            if own.is_empty() {
+                own = attested(lexicon.lookup(from, stem));
             }
+            found.append(&mut own);
         }
         // The word's stem may be the other language's too (`annexation`
         // and `annexion` share `annex`, `response` and `réponse` do not).
