@@ -12,7 +12,7 @@ use anyhow::{anyhow, bail, Result};
 use nrel_search::corpus::rel_path;
 use nrel_search::index::SearchIndex;
 use nrel_search::output;
-use nrel_search::search::{self, SearchOptions};
+use nrel_search::search::{self, SearchOptions, Unanswered};
 use nrel_search::semantic::Model;
 use nrel_search::translate::Translator;
 use nrel_search::{Error, Warning};
@@ -95,16 +95,21 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
             Some(&options.query),
         )?;
         warn_untrimmed(&unmatched, &options.query);
-    } else if results.hits.is_empty() && !results.empty_said {
-        let hint = if results.meaning_withheld {
-            " (--mode semantic ranks passages by meaning alone)"
-        } else {
-            ""
+    } else if results.hits.is_empty() {
+        let hint = match results.unanswered {
+            // Its warning has said so.
+            Some(Unanswered::NothingToSearch) => None,
+            Some(Unanswered::MeaningWithheld) => {
+                Some(" (--mode semantic ranks passages by meaning alone)")
+            }
+            None => Some(""),
         };
-        note(format_args!(
-            "no passage matches '{}'{hint}",
-            search::query::echo(&options.query)
-        ));
+        if let Some(hint) = hint {
+            note(format_args!(
+                "no passage matches '{}'{hint}",
+                search::query::echo(&options.query)
+            ));
+        }
     } else {
         output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
     }

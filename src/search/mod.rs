@@ -131,14 +131,21 @@ pub struct SearchResults {
     pub explanation: Vec<String>,
     /// The ranking used.
     pub mode: Option<Mode>,
-    /// No hit, and a warning says why: the query had nothing to search
-    /// for (only stop words, or only exclusions).
-    pub empty_said: bool,
-    /// No hit in a hybrid search because the query's words find no passage
-    /// within the filters (exactly, translated, or one letter away): the
-    /// passages nearest in meaning alone were not listed, as `--mode
-    /// semantic` would.
-    pub meaning_withheld: bool,
+    /// Why nothing was searched or listed, where it was not for want of a
+    /// matching passage alone.
+    pub unanswered: Option<Unanswered>,
+}
+
+/// Why a search has no hit, beyond "no passage matches".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unanswered {
+    /// The query had nothing to search for (only stop words, or only
+    /// exclusions); a warning says so.
+    NothingToSearch,
+    /// A hybrid search whose words find no passage within the filters
+    /// (exactly, translated, or one letter away): the passages nearest in
+    /// meaning alone were not listed, as `--mode semantic` would.
+    MeaningWithheld,
 }
 
 /// A hit being ranked.
@@ -222,7 +229,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             "the query '{}' has no searchable word (only stop words or punctuation)",
             query::echo(query_text)
         )));
-        results.empty_said = true;
+        results.unanswered = Some(Unanswered::NothingToSearch);
         return Ok(results);
     }
     let searcher = index.searcher();
@@ -262,7 +269,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                     "the query '{}' only excludes words: it needs a word to search for",
                     query::echo(query_text)
                 )));
-                results.empty_said = true;
+                results.unanswered = Some(Unanswered::NothingToSearch);
                 return Ok(results);
             };
             results.explanation =
@@ -329,7 +336,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         // a query whose words find no passage within the filters (exactly,
         // translated, or one letter away) is not answered by meaning
         // alone, unless asked.
-        results.meaning_withheld = true;
+        results.unanswered = Some(Unanswered::MeaningWithheld);
         return Ok(results);
     }
     let scope = filter::scope(&filters, &exclusions);
@@ -706,8 +713,7 @@ pub fn similar(
         warnings: Vec::new(),
         explanation: Vec::new(),
         mode: Some(Mode::Semantic),
-        empty_said: false,
-        meaning_withheld: false,
+        unanswered: None,
     })
 }
 
