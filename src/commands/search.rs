@@ -84,18 +84,9 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
             }
         }
     }
-    let mut out = io::stdout().lock();
-    if args.json {
-        output::json::print_hits(&mut out, &results.hits)?;
-    } else if let Some(format) = args.cite {
-        let unmatched = output::print_citations(
-            &mut out,
-            results.hits.iter().map(|h| (&h.passage, &h.meta)),
-            format,
-            Some(&options.query),
-        )?;
-        warn_untrimmed(&unmatched, &options.query);
-    } else if results.hits.is_empty() {
+    if results.hits.is_empty() {
+        // Said whatever the output format: JSON Lines and citations print
+        // nothing on standard output for no hit.
         let hint = match results.unanswered {
             // Its warning has said so.
             Some(Unanswered::NothingToSearch) => None,
@@ -110,7 +101,19 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
                 search::query::echo(&options.query)
             ));
         }
-    } else {
+    }
+    let mut out = io::stdout().lock();
+    if args.json {
+        output::json::print_hits(&mut out, &results.hits)?;
+    } else if let Some(format) = args.cite {
+        let unmatched = output::print_citations(
+            &mut out,
+            results.hits.iter().map(|h| (&h.passage, &h.meta)),
+            format,
+            Some(&options.query),
+        )?;
+        warn_untrimmed(&unmatched, &options.query);
+    } else if !results.hits.is_empty() {
         output::terminal::print_hits(&mut out, &results.hits, &dirs.corpus, args.color.color())?;
     }
     out.flush()?;
