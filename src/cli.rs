@@ -343,7 +343,10 @@ pub struct SearchArgs {
     #[arg(long, value_parser = cite_format(&CiteFormat::NAMES), value_name = "FORMAT")]
     pub cite: Option<CiteFormat>,
 
-    /// Answer from the index as it is, even if the corpus changed.
+    /// Answer from the index as it is, without refreshing it: a file
+    /// added, removed or renamed since it was made is reported as
+    /// staleness; a file edited in place is not looked for (the check that
+    /// would see it costs a stat of every file).
     #[arg(long)]
     pub no_refresh: bool,
 

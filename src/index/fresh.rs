@@ -102,6 +102,11 @@ pub fn open_fresh(
 /// changed, the answer costs little more than the slower of the two. When
 /// an update reopens the index (it refreshed it, or found that another
 /// process had), `ask` answers again from it.
+///
+/// Without `refresh`, the check is of the manifest and the directories
+/// only ([`Check::directories_only`]): files added, removed or renamed make
+/// the index stale, as the opening says; files edited in place are not
+/// looked for.
 pub fn answer_fresh<T>(
     corpus: &Path,
     dir: &Path,
@@ -146,8 +151,16 @@ pub fn answer_fresh<T>(
     let (known, answer, found) = match index.record() {
         Some(_) if is_vouched_for(&index, corpus) => (true, Some(ask(&index)), None),
         Some(record) => {
-            // Files edited in place are noted for the update.
+            // Files edited in place are noted for the update. A reader
+            // that will not refresh looks only for files added, removed or
+            // renamed: a stat of each file is most of the cost of a search
+            // in a large corpus.
             let check = Check::new(corpus, record).collecting(MOST_EDITS);
+            let check = if refresh {
+                check
+            } else {
+                check.directories_only()
+            };
             if check.in_step() {
                 std::thread::scope(|scope| {
                     let lead = scope.spawn(|| check.lead());

@@ -77,6 +77,9 @@ pub struct Check<'a> {
     /// check.
     edits: Mutex<Vec<usize>>,
     most: usize,
+    /// Whether files are stat'ed, or only the manifest and directories
+    /// checked ([`Check::directories_only`]).
+    files: bool,
 }
 
 impl<'a> Check<'a> {
@@ -92,7 +95,17 @@ impl<'a> Check<'a> {
             doubt: AtomicBool::new(doubt),
             edits: Mutex::new(Vec::new()),
             most: 0,
+            files: true,
         }
+    }
+
+    /// The same check without a stat of each file: it sees every file
+    /// added, removed or renamed, and the manifest changed, but not a file
+    /// edited in place. What `--no-refresh` asks for: its cost grows with
+    /// the number of directories, not of files.
+    pub fn directories_only(mut self) -> Check<'a> {
+        self.files = false;
+        self
     }
 
     /// The same check, noting up to `most` files in doubt before it
@@ -115,6 +128,9 @@ impl<'a> Check<'a> {
     pub fn help(&self) {
         let checked = self.record.checked_ns();
         let files = self.record.len();
+        if !self.files {
+            return;
+        }
         let mut stat = Stat::new(self.corpus);
         while !self.doubted() {
             let start = self.next.fetch_add(RUN, Ordering::Relaxed);
@@ -398,6 +414,29 @@ mod tests {
         assert!(!check.in_step());
         check.help();
         assert_eq!(check.next.load(Ordering::Relaxed), 0, "no run taken");
+    }
+
+    #[test]
+    fn the_directories_alone_see_files_come_and_go_but_not_edits() {
+        let directories_only = |root: &Path, record: &Record| {
+            let view = RecordView::from_record(record);
+            let check = Check::new(root, &view).directories_only();
+            check.lead();
+            check.in_step()
+        };
+        let (dir, record) = corpus();
+        assert!(directories_only(dir.path(), &record));
+        std::fs::write(dir.path().join("a/b/trois.txt"), "trois").unwrap();
+        assert!(directories_only(dir.path(), &record), "an edit in place");
+        assert!(!check(dir.path(), &record));
+        std::fs::write(dir.path().join("a/b/quatre.txt"), "4").unwrap();
+        assert!(!directories_only(dir.path(), &record), "a new file");
+        let (dir, record) = corpus();
+        std::fs::rename(dir.path().join("a/deux.md"), dir.path().join("a/2.md")).unwrap();
+        assert!(!directories_only(dir.path(), &record), "a renamed file");
+        let (dir, record) = corpus();
+        std::fs::write(dir.path().join(MANIFEST_FILE), "").unwrap();
+        assert!(!directories_only(dir.path(), &record), "a manifest");
     }
 
     #[test]

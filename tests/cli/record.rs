@@ -63,6 +63,48 @@ fn edits_that_leave_directories_alone_are_seen() {
 }
 
 #[test]
+fn without_refresh_files_that_come_or_go_are_said_but_edits_not_looked_for() {
+    let env = settled();
+    std::fs::write(
+        env.corpus().join("dossiers/notes.md"),
+        "# Notes\n\nUne note sur le bouclier antimissile européen.\n",
+    )
+    .unwrap();
+    // The index as it is, without a stat of each file: the edit is not
+    // seen, and the index not said to be stale.
+    let args = ["--json", "--no-refresh", "bouclier antimissile", "--doc"];
+    let run = env.run(&[&args[..], &["dossiers-notes"]].concat());
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            1,
+            "",
+            "nrel-search: no passage matches 'bouclier antimissile'\n"
+        )
+    );
+    let status = env.run(&["status"]);
+    assert_eq!(status.code, 1);
+    assert_contains(&status.stdout, "1 changed");
+    // A file added changes its directory's time: the index is said to be
+    // stale, with everything that changed, and answers as it is.
+    env.write(
+        "dossiers/cyber.md",
+        "# Cyber\n\nLa cyberdéfense est une tâche collective de l'Alliance.\n",
+    );
+    let run = env.run(&["--json", "--no-refresh", "sanctions économiques"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(
+        &run.stderr,
+        "the index is stale (1 added, 1 changed, 0 removed, 5 unchanged)",
+    );
+    assert!(docs(&run.json()).contains(&"dossiers-notes".to_owned()));
+    // Without `--no-refresh`, both are taken up.
+    let run = env.run(&["--json", "bouclier antimissile", "--doc", "dossiers-notes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "1 added, 1 changed");
+}
+
+#[test]
 fn files_added_or_removed_in_subdirectories_are_seen() {
     let env = settled();
     env.write(
