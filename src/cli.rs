@@ -72,6 +72,9 @@ fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
     let options = Options::of(&cli, search);
     let mut i = 1;
     let mut asks_help = false;
+    // Whether an option only `search` has came before: help asked after
+    // it is the search's (`nrel-search -n 5 --help`).
+    let mut searching = false;
     while i < args.len() {
         let word = args[i].to_string_lossy();
         if word == "--" {
@@ -79,6 +82,7 @@ fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
         }
         if let Some(width) = options.width(&word) {
             asks_help |= matches!(&*word, "-h" | "--help" | "-V" | "--version");
+            searching |= !options.is_general(&word);
             i += width;
             continue;
         }
@@ -90,7 +94,7 @@ fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
         }
         break;
     }
-    if i >= args.len() && asks_help {
+    if i >= args.len() && asks_help && !searching {
         return args;
     }
     args.insert(1.min(args.len()), OsString::from("search"));
@@ -105,12 +109,24 @@ struct Options {
     valued: Vec<String>,
     /// The short ones, with help and version.
     shorts: Vec<char>,
+    /// Those of `nrel-search` itself (`--corpus`, `--index`), long and
+    /// short, with help and version.
+    general: Vec<String>,
 }
 
 impl Options {
     fn of(cli: &clap::Command, search: &clap::Command) -> Options {
         let all = || cli.get_arguments().chain(search.get_arguments());
         Options {
+            general: cli
+                .get_arguments()
+                .flat_map(|a| {
+                    let long = a.get_long().map(|l| format!("--{l}"));
+                    let short = a.get_short().map(|s| format!("-{s}"));
+                    long.into_iter().chain(short)
+                })
+                .chain(["-h", "--help", "-V", "--version"].map(String::from))
+                .collect(),
             valued: all()
                 .filter(|a| a.get_action().takes_values() && !a.is_positional())
                 .flat_map(|a| {
@@ -124,6 +140,13 @@ impl Options {
                 .chain(['h', 'V'])
                 .collect(),
         }
+    }
+
+    /// Whether the option `word` is one of `nrel-search` itself, not only
+    /// of its `search`.
+    fn is_general(&self, word: &str) -> bool {
+        let name = word.split_once('=').map_or(word, |(name, _)| name);
+        self.general.iter().any(|g| g == name)
     }
 
     /// How many words the option `word` takes up (2 with a separate

@@ -156,6 +156,27 @@ fn exit_statuses() {
 }
 
 #[test]
+fn help_after_search_options_is_the_searchs() {
+    let env = Env::seed();
+    for args in [
+        &["-n", "5", "--help"][..],
+        &["--json", "-h"],
+        &["-n5", "-h"],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_contains(&run.stdout, "Usage: nrel-search search");
+        assert_contains(&run.stdout, "--no-refresh");
+    }
+    for args in [&["--help"][..], &["--corpus", "elsewhere", "-h"]] {
+        let run = env.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_contains(&run.stdout, "Commands:");
+    }
+    assert!(!env.index().exists(), "help needs no index");
+}
+
+#[test]
 fn shell_completions_and_manual() {
     let env = Env::seed();
     for shell in ["bash", "zsh", "fish"] {
