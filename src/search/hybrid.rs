@@ -25,6 +25,10 @@ pub struct Fusion {
     /// (a name, an acronym, a term) is ranked mostly by its words, where
     /// sentence vectors are weakest (0: every query alike).
     pub full_words: usize,
+    /// Words a query needs for meaning to add passages that its words did
+    /// not find; a shorter query's meaning only reorders the passages its
+    /// words found (0: every query's meaning adds).
+    pub adding_words: usize,
 }
 
 /// The default was chosen on the dev sets (BENCHMARKS.md lists every
@@ -45,6 +49,7 @@ impl Default for Fusion {
             other_weight: 0.3,
             per_language: true,
             full_words: 3,
+            adding_words: 3,
         }
     }
 }
@@ -65,6 +70,7 @@ impl Fusion {
                 }
                 Some(("o", v)) => fusion.other_weight = v.parse().unwrap_or(fusion.other_weight),
                 Some(("s", v)) => fusion.full_words = v.parse().unwrap_or(fusion.full_words),
+                Some(("a", v)) => fusion.adding_words = v.parse().unwrap_or(fusion.adding_words),
                 None if part == "global" => fusion.per_language = false,
                 _ => {}
             }
@@ -146,6 +152,11 @@ pub fn fuse<T, K: Eq + Hash>(
             .map(|(r, (c, w, t))| (r + 1, w, c, t))
             .collect()
     };
+    // Every passage has a nearest-meaning rank, however far it is: one
+    // that the words did not find is added only for a query long enough
+    // for its vector to say something, and only when it is nearer than
+    // orthogonal.
+    let adds = words >= fusion.adding_words;
     for (rank, weight, cosine, item) in ranked {
         let share = weight * reciprocal(rank);
         match at.get(&key(&item)) {
@@ -153,6 +164,7 @@ pub fn fuse<T, K: Eq + Hash>(
                 out[i].score += share;
                 out[i].cosine = Some(cosine);
             }
+            None if !adds || cosine <= 0.0 => {}
             None => {
                 at.insert(key(&item), out.len());
                 out.push(Fused {
@@ -200,6 +212,23 @@ mod tests {
         let en = order.iter().position(|&t| t == "en1").unwrap();
         let fr4 = order.iter().position(|&t| t == "fr4").unwrap();
         assert!(en < fr4, "{order:?}");
+    }
+
+    #[test]
+    fn meaning_adds_passages_only_to_queries_of_several_words_and_near_ones() {
+        let bm25 = vec![(9.0, "fr1")];
+        let semantic = || [vec![(0.2, "fr2"), (0.1, "fr1")], vec![(-0.01, "en1")]];
+        let fusion = Fusion::default();
+        let items = |words| {
+            let fused = fuse(bm25.clone(), semantic(), |t| *t, (Some(0), words), &fusion);
+            fused.iter().map(|f| (f.item, f.cosine)).collect::<Vec<_>>()
+        };
+        // One or two words: meaning reorders what the words found.
+        assert_eq!(items(1), [("fr1", Some(0.1))]);
+        assert_eq!(items(2), [("fr1", Some(0.1))]);
+        // Three: it adds the passage it finds near, not the one facing
+        // away from the query.
+        assert_eq!(items(3), [("fr1", Some(0.1)), ("fr2", Some(0.2))]);
     }
 
     #[test]

@@ -221,7 +221,20 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     if options.query.trim().is_empty() {
         return Err(Error::EmptyQuery);
     }
-    let prepared = query::prepare(options.query.trim());
+    let mut prepared = query::prepare(options.query.trim());
+    // Syntax the parser cannot read (a stray quote or parenthesis, an
+    // operator with nothing on one side) leaves the query's words, which
+    // are then searched as any plain query is: translated, and by meaning.
+    if plain::split(&prepared).is_none() {
+        let probe = query::parser(index, None, 1.0);
+        if let Some((words, why)) = query::repair(&probe, &prepared) {
+            results.warnings.push(Warning::general(format!(
+                "query syntax not understood ({why}); searching for the words: {}",
+                query::echo(&words)
+            )));
+            prepared = words;
+        }
+    }
     let query_text = prepared.trim();
     let filters = filter::filters(index, options)?;
     if !query::has_searchable_word(query_text) {
@@ -400,8 +413,10 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     // A translated query finds passages of both languages: when the first
     // places are all in one language, the other language's best passage
     // that says all of the query (in its words or their translations) gets
-    // a place among them.
-    if let (Some(complete), Some(_), None) = (&complete, &options.translator, options.lang) {
+    // a place among them. Not in a ranking by meaning alone, which words
+    // do not order.
+    let placing = mode != Mode::Semantic && options.lang.is_none();
+    if let (Some(complete), Some(_), true) = (&complete, &options.translator, placing) {
         let first = top.first().map(|h| h.passage.lang);
         if let Some(first) = first.filter(|&l| rank::one_language(&top, |h| h.passage.lang, l)) {
             let other = filter::language(index, first.other());
@@ -415,25 +430,27 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             if let Some((score, addr)) = best.into_iter().next() {
                 let doc: TantivyDocument = searcher.doc(addr)?;
                 let (passage, meta) = schema::decode(index.fields(), &doc);
-                // Its place, not its score, decides: in a fused ranking it
-                // shows the score of the place it takes.
-                let shown = match mode {
-                    Mode::Bm25 => score,
+                // It shows its own score: its BM25 one, or in a fused
+                // ranking the one it has there (a passage the fusion did
+                // not reach has none, and is not placed).
+                let hit = match mode {
+                    Mode::Bm25 => Some(Ranked {
+                        score,
+                        bm25: Some(score),
+                        cosine: None,
+                        counterpart_of: None,
+                        passage,
+                        meta,
+                    }),
                     _ => top
-                        .get(rank::LANGUAGE_PLACE)
-                        .or(top.last())
-                        .map_or(score, |h| h.score),
+                        .iter()
+                        .position(|h| h.passage.id == passage.id)
+                        .map(|at| top.remove(at)),
                 };
-                let hit = Ranked {
-                    score: shown,
-                    bm25: Some(score),
-                    cosine: None,
-                    counterpart_of: None,
-                    passage,
-                    meta,
-                };
-                placed = Some(hit.passage.id.clone());
-                top = rank::mix_in(top, hit, |h| h.passage.id.clone());
+                if let Some(hit) = hit {
+                    placed = Some(hit.passage.id.clone());
+                    top = rank::mix_in(top, hit, |h| h.passage.id.clone());
+                }
             }
         }
     }

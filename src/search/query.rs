@@ -74,6 +74,54 @@ pub fn parse(
     Some(parser.parse_query_lenient(&words).0)
 }
 
+/// Operators of the query syntax, as words.
+const OPERATORS: [&str; 3] = ["AND", "OR", "NOT"];
+
+/// The plain words of a query that the parser cannot read, and why: its
+/// syntax characters dropped, `-excluded` words kept, operators dropped.
+/// An operator with nothing on one side (`Russie AND`) counts as
+/// unreadable: the parser would search it as a word. `None` when the query
+/// reads.
+pub fn repair(parser: &QueryParser, query: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = query.split_whitespace().collect();
+    let dangling = words
+        .first()
+        .is_some_and(|w| OPERATORS.contains(w) && *w != "NOT")
+        || words.last().is_some_and(|w| OPERATORS.contains(w));
+    let why = if dangling {
+        "an operator with nothing on one side".to_owned()
+    } else {
+        let (_, errors) = parser.parse_query_lenient(query);
+        let error = errors
+            .iter()
+            .find(|e| !matches!(e, QueryParserError::AllButQueryForbidden))?;
+        one_line(&error.to_string())
+    };
+    let plain: Vec<String> = words
+        .iter()
+        .filter(|w| !OPERATORS.contains(w))
+        .flat_map(|w| {
+            let (sign, rest) = match w.strip_prefix('-') {
+                Some(rest) => ("-", rest),
+                None => ("", *w),
+            };
+            let bare: String = rest
+                .chars()
+                .map(|c| if SYNTAX.contains(&c) { ' ' } else { c })
+                .collect();
+            bare.split_whitespace()
+                .map(|part| part.trim_start_matches('-'))
+                .filter(|part| !part.is_empty())
+                .map(|part| format!("{sign}{part}"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Some((plain.join(" "), why))
+}
+
+/// The characters of the query syntax besides `-`.
+const SYNTAX: [char; 11] = ['"', '+', '(', ')', '^', '~', '*', '[', ']', '{', '}'];
+
 /// The query with words one letter away allowed; its own syntax
 /// (-excluded, "phrases") still holds.
 pub fn fuzzy(index: &SearchIndex, parser: &QueryParser, query: &str) -> Box<dyn Query> {
@@ -165,6 +213,28 @@ pub fn plain_words(query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_query_is_repaired_into_its_plain_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::create(dir.path()).unwrap();
+        let parser = parser(&index, None, 1.0);
+        let words = |q: &str| repair(&parser, q).map(|(words, _)| words);
+        assert_eq!(
+            words("\"NATO enlargement").as_deref(),
+            Some("NATO enlargement")
+        );
+        assert_eq!(
+            words("\"NATO enlargement\" -Russie (").as_deref(),
+            Some("NATO enlargement -Russie")
+        );
+        assert_eq!(words("Russie AND").as_deref(), Some("Russie"));
+        assert_eq!(words("OR OTAN -(Moscou").as_deref(), Some("OTAN -Moscou"));
+        // What reads stays as it is.
+        assert_eq!(words("\"NATO enlargement\" -Russie"), None);
+        assert_eq!(words("OTAN AND (Russie OR Moscou)"), None);
+        assert_eq!(words("NOT Russie"), None);
+    }
 
     #[test]
     fn plain_words_drop_syntax() {
