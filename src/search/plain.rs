@@ -146,8 +146,10 @@ pub struct Plain {
     /// Passages that say every required unit (in its words or a
     /// translation), without the excluded words.
     pub complete: Box<dyn Query>,
-    /// The excluded words' queries.
+    /// The excluded words' queries, their translations' among them.
     pub exclusions: Vec<Box<dyn Query>>,
+    /// Each excluded word, with its translations (for `--explain`).
+    pub excluded: Vec<(String, Vec<Alternative>)>,
 }
 
 /// Builds the query of plain `words` (not empty) and `excluded` words.
@@ -171,6 +173,25 @@ pub fn build(
             })
             .collect(),
     };
+    // An excluded word is excluded in the other language too: its
+    // translations are excluded with it.
+    let mut exclusions: Vec<Box<dyn Query>> = Vec::new();
+    let mut excluded_explained = Vec::new();
+    for word in excluded {
+        exclusions.push(parser.parse_query_lenient(word).0);
+        let alternatives: Vec<Alternative> = translator
+            .map(|t| t.expand(std::slice::from_ref(word), lang, &stats))
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|unit| unit.alternatives)
+            .collect();
+        exclusions.extend(
+            alternatives
+                .iter()
+                .map(|alt| alternative_query(index, alt, 1.0)),
+        );
+        excluded_explained.push((word.clone(), alternatives));
+    }
     let own: Vec<Lang> = lang.map_or(Lang::ALL.to_vec(), |l| vec![l]);
     let mut analyzers = Lang::ALL.map(analyzer);
     let mut analyse =
@@ -245,9 +266,7 @@ pub fn build(
         .iter()
         .map(|(_, q)| (Occur::Should, q.box_clone()))
         .collect();
-    for word in excluded {
-        main.push((Occur::MustNot, parser.parse_query_lenient(word).0));
-    }
+    main.extend(exclusions.iter().map(|q| (Occur::MustNot, q.box_clone())));
     let mut top: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, Box::new(BooleanQuery::new(main)))];
     let required: Vec<(Occur, Box<dyn Query>)> = unit_queries
@@ -273,9 +292,7 @@ pub fn build(
             ))
         },
     )];
-    for word in excluded {
-        complete.push((Occur::MustNot, parser.parse_query_lenient(word).0));
-    }
+    complete.extend(exclusions.iter().map(|q| (Occur::MustNot, q.box_clone())));
     if required.len() >= 2 {
         let all = required;
         top.push((
@@ -321,10 +338,8 @@ pub fn build(
         query: Box::new(BooleanQuery::new(top)),
         units: explained,
         complete: Box::new(BooleanQuery::new(complete)),
-        exclusions: excluded
-            .iter()
-            .map(|word| parser.parse_query_lenient(word).0)
-            .collect(),
+        exclusions,
+        excluded: excluded_explained,
     }
 }
 
@@ -384,6 +399,16 @@ pub fn explain(plain: &Plain, lang: Option<Lang>) -> Vec<String> {
             .map(|(a, b)| format!("{} ({}, {}, ×{b:.2})", a.text, a.lang, a.via))
             .collect();
         lines.push(format!("{words} → {}", alts.join(", ")));
+    }
+    for (word, alternatives) in &plain.excluded {
+        let alts: Vec<String> = alternatives
+            .iter()
+            .map(|a| format!("{} ({}, {})", a.text, a.lang, a.via))
+            .collect();
+        lines.push(match alts.is_empty() {
+            true => format!("-{word}: excluded, no translation"),
+            false => format!("-{word}: excluded, with {}", alts.join(", ")),
+        });
     }
     lines.push(format!(
         "boosts: the words as a phrase ×{PHRASE_BOOST}, all of them ×{COVER_BOOST}, in the title, heading or first sentence ×{HEAD_BOOST}"
