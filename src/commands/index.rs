@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use nrel_search::index::{self, UpdateOptions};
+use nrel_search::index::{self, SearchIndex, UpdateOptions};
+use nrel_search::Warning;
 
 use super::plural;
 use super::FOUND;
 use crate::cli::{Dirs, IndexArgs};
-use crate::messages::report_all;
+use crate::messages::{report_all, warn};
 use crate::progress::Bar;
 
 pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
@@ -26,9 +27,12 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
         model,
         ..UpdateOptions::default()
     };
-    let (_, report) = index::update(&dirs.corpus, &dirs.index, &options, &Bar::new())?;
+    let (index, report) = index::update(&dirs.corpus, &dirs.index, &options, &Bar::new())?;
     report_all(&report.skips);
     report_all(&report.warnings);
+    if let Some(line) = still_skipped(&index, &report.warnings) {
+        warn(&Warning::general(line));
+    }
     let mut out = io::stdout().lock();
     if let Some(reason) = &report.rebuilt {
         writeln!(
@@ -63,4 +67,42 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
         writeln!(out, "{} extracted", plural(report.extracted as u64, "PDF"))?;
     }
     Ok(ExitCode::from(FOUND))
+}
+
+/// Files skipped are said when they are tried (a binary file, a PDF
+/// without a text layer), and tried again only once they change: the
+/// line that says which of them are still skipped, unchanged since, so
+/// that every `index` run accounts for every file. `None` when none is.
+fn still_skipped(index: &SearchIndex, said: &[Warning]) -> Option<String> {
+    /// Files named before "and N more".
+    const NAMED: usize = 5;
+    let record = index.record()?;
+    let skipped: Vec<(&str, &str)> = record
+        .files()
+        .filter_map(|f| Some((f.path, f.error?)))
+        .filter(|(_, error)| !said.iter().any(|w| w.message.starts_with(error)))
+        .collect();
+    if skipped.is_empty() {
+        return None;
+    }
+    let mut named: Vec<String> = skipped
+        .iter()
+        .take(NAMED)
+        .map(|(path, error)| {
+            // The error names the file by its path already.
+            if error.contains(path) {
+                (*error).to_owned()
+            } else {
+                format!("{path}: {error}")
+            }
+        })
+        .collect();
+    if skipped.len() > NAMED {
+        named.push(format!("and {} more", skipped.len() - NAMED));
+    }
+    Some(format!(
+        "{} skipped before, unchanged since, still skipped: {}",
+        plural(skipped.len() as u64, "file"),
+        named.join("; ")
+    ))
 }

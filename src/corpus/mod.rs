@@ -113,6 +113,17 @@ pub fn walk(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Walk> {
     Ok(Walk { files, dirs, links })
 }
 
+/// Whether the corpus holds a source file that [`walk`] would find (it
+/// stops at the first one).
+pub fn has_source(corpus: &Path) -> bool {
+    WalkDir::new(corpus)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(std::result::Result::ok)
+        .any(|e| e.file_type().is_file() && is_source(e.path()))
+}
+
 /// A modification time in nanoseconds since the Unix epoch (0 if unknown).
 pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
     meta.modified()

@@ -181,6 +181,10 @@ pub(super) fn update_after(
     let mut index = match SearchIndex::open(dir) {
         Ok(Opened::Ready(index)) => *index,
         Ok(Opened::Missing) => {
+            // No index is made of a corpus with nothing to index.
+            if !crate::corpus::has_source(corpus) {
+                return Err(Error::CorpusEmpty(corpus.to_path_buf()));
+            }
             report.rebuilt = Some("no index yet".into());
             SearchIndex::create(dir)?
         }

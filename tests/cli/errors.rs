@@ -40,6 +40,15 @@ fn empty_corpus() {
     env.write("notes.docx", "not indexed");
     let run = env.run(&["OTAN"]);
     assert_one_error(&run, "holds no source file (.txt, .md, .pdf, .html)");
+    // No index is begun: once there is a source, the first search builds
+    // one as on first use.
+    let status = env.run(&["status"]);
+    assert_eq!(status.code, 1);
+    assert_contains(&status.stdout, "no index in");
+    env.write("notes.md", "# Notes\n\nL'OTAN et la Russie.\n");
+    let run = env.run(&["OTAN"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stderr, "(first use)");
 }
 
 #[test]
@@ -80,6 +89,15 @@ fn bad_files_are_reported_and_skipped() {
     let again = env.run(&["Sotchi"]);
     assert_eq!(again.code, 0);
     assert!(!again.stderr.contains("image.txt"), "{}", again.stderr);
+    // Each `index` accounts for it, without trying it again.
+    let run = env.run(&["index"]);
+    assert_eq!(run.code, 2, "the dangling link: {}", run.stderr);
+    assert_contains(
+        &run.stderr,
+        "warning: 1 file skipped before, unchanged since, still skipped: ",
+    );
+    assert_contains(&run.stderr, "image.txt: binary file, not text");
+    assert_contains(&run.stdout, "(analysed this run: 0 files, 0 passages)");
     // Removing it removes no document.
     std::fs::remove_file(env.corpus().join("image.txt")).unwrap();
     let status = env.run(&["status"]);

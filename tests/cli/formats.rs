@@ -232,9 +232,16 @@ fn bad_pdfs_are_reported_and_skipped() {
     assert_contains(&run.stderr, "error: ");
     assert_contains(&run.stderr, "damaged.pdf: not a readable PDF");
     assert_eq!(env.hits(&["piraterie", "--doc", "rapport"]).len(), 1);
-    // Skipped, and not tried again while they do not change.
+    // Skipped, and not tried again while they do not change: named in
+    // one line.
     let again = env.run(&["index"]);
-    assert!(!again.stderr.contains("scan.pdf"), "{}", again.stderr);
+    assert!(!again.stderr.contains("skipped\n"), "{}", again.stderr);
+    assert_contains(
+        &again.stderr,
+        "warning: 2 files skipped before, unchanged since, still skipped: ",
+    );
+    assert_contains(&again.stderr, "damaged.pdf: not a readable PDF");
+    assert_contains(&again.stderr, "scan.pdf: no text layer: needs OCR");
 }
 
 #[test]
