@@ -80,10 +80,22 @@ pub fn word_diff(quote: &str, passage: &str) -> String {
     }
     // Only the stretch of the passage the quotation covers.
     let first = ops.iter().position(|(op, _)| *op != '+').unwrap_or(0);
-    let last = ops
+    let mut last = ops
         .iter()
         .rposition(|(op, _)| *op != '+')
         .map_or(0, |p| p + 1);
+    // Quoted words that end the quotation without standing in the passage
+    // are followed by what the passage says instead, as many words.
+    let removed = ops[..last]
+        .iter()
+        .rev()
+        .take_while(|(op, _)| *op == '-')
+        .count();
+    last += ops[last..]
+        .iter()
+        .take(removed)
+        .take_while(|(op, _)| *op == '+')
+        .count();
     let mut out = Vec::new();
     for (op, word) in &ops[first..last.max(first)] {
         out.push(match op {
@@ -119,6 +131,17 @@ mod tests {
         assert_eq!(
             word_diff("s’est réuni en session informelle le 4", passage),
             "s’est réuni en session [-informelle-] {+formelle+} le 4"
+        );
+        // At the end of the quotation too, with what the passage goes on
+        // to say left out.
+        let passage = "les ambassadeurs du COR se sont réunis à Sotchi. Ensuite, ils ont dîné.";
+        assert_eq!(
+            word_diff("se sont réunis à Moscou", passage),
+            "se sont réunis à [-Moscou-] {+Sotchi.+}"
+        );
+        assert_eq!(
+            word_diff("ils ont déjeuné", passage),
+            "ils ont [-déjeuné-] {+dîné.+}"
         );
     }
 }
