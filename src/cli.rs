@@ -65,6 +65,13 @@ impl Cli {
 
 /// The arguments with `search` put in front when no command is named.
 fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
+    // The version, asked anywhere before `--` (`nrel-search OTAN -V`).
+    let words = args.iter().skip(1).take_while(|a| *a != "--");
+    if words.into_iter().any(|a| a == "-V" || a == "--version") {
+        args.truncate(1);
+        args.push(OsString::from("--version"));
+        return args;
+    }
     let cli = Cli::command();
     let search = cli.find_subcommand("search").expect("a search command");
     let mut commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();

@@ -156,7 +156,7 @@ fn exit_statuses() {
 }
 
 #[test]
-fn help_after_search_options_is_the_searchs() {
+fn help_and_version_after_search_options() {
     let env = Env::seed();
     for args in [
         &["-n", "5", "--help"][..],
@@ -172,6 +172,11 @@ fn help_after_search_options_is_the_searchs() {
         let run = env.run(args);
         assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
         assert_contains(&run.stdout, "Commands:");
+    }
+    for args in [&["-V"][..], &["OTAN", "-V"], &["-n", "5", "--version"]] {
+        let run = env.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.starts_with("nrel-search "), "{}", run.stdout);
     }
     assert!(!env.index().exists(), "help needs no index");
 }
