@@ -662,7 +662,7 @@ pub fn similar(
 ) -> Result<SearchResults> {
     if index.vectors_model().is_none() {
         return Err(Error::NoVectors(
-            "the index has no passage vectors (install a model with `nrel-search model import`, then run `nrel-search index`)"
+            "the index has no passage vectors (run `nrel-search index` with a sentence encoder installed: `nrel-search model import`)"
                 .into(),
         ));
     }
