@@ -260,6 +260,8 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
     };
     let parser = query::parser(index, lang, other_weight);
     let mut complete = None;
+    // Translations of several words, highlighted only whole.
+    let mut phrases = None;
     let mut exclusions: Vec<Box<dyn Query>> = Vec::new();
     let query = match &plain {
         Some((words, excluded)) => {
@@ -272,6 +274,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                 options.translator.as_deref(),
             );
             results.explanation = plain::explain(&built, lang);
+            phrases = Some(built.phrases());
             complete = Some(built.complete);
             exclusions = built.exclusions;
             built.query
@@ -463,7 +466,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             .map(|h| (h.passage.lang, h.passage.text.as_str()));
         snippet::approximate_generators(&query::plain_words(query_text), texts, fields)
     } else {
-        snippet::generators(&searcher, &*query, fields)?
+        snippet::generators(&searcher, &*query, fields, phrases.as_deref())?
     };
     for (
         rank,
@@ -477,12 +480,11 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         },
     ) in top.into_iter().enumerate()
     {
-        let generator = &generators
+        let snippet = generators
             .iter()
-            .find(|(lang, _)| *lang == passage.lang)
-            .expect("a generator per language")
-            .1;
-        let snippet = snippet::make_snippet(generator, &passage.text);
+            .find(|h| h.lang() == passage.lang)
+            .expect("a highlighter per language")
+            .snippet(&passage.text);
         results.hits.push(Hit {
             rank: rank + 1,
             score,

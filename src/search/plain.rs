@@ -20,6 +20,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
+use super::snippet::Phrase;
 use super::stats::LanguageStats;
 use crate::analysis::{analyzer, tokens};
 use crate::index::SearchIndex;
@@ -150,6 +151,22 @@ pub struct Plain {
     pub exclusions: Vec<Box<dyn Query>>,
     /// Each excluded word, with its translations (for `--explain`).
     pub excluded: Vec<(String, Vec<Alternative>)>,
+}
+
+impl Plain {
+    /// The alternatives of several words, as phrases to highlight whole.
+    pub fn phrases(&self) -> Vec<Phrase> {
+        self.units
+            .iter()
+            .flat_map(|(unit, _)| &unit.alternatives)
+            .filter(|alt| alt.terms.len() > 1)
+            .map(|alt| Phrase {
+                lang: alt.lang,
+                terms: alt.terms.clone(),
+                positions: alt.positions.clone(),
+            })
+            .collect()
+    }
 }
 
 /// Builds the query of plain `words` (not empty) and `excluded` words.

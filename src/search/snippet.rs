@@ -31,19 +31,145 @@ pub struct Snippet {
     pub cut_after: bool,
 }
 
-/// A snippet generator per language, for the terms of `query`.
+/// A phrase searched in one language: its analysed terms and each one's
+/// offset from the first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Phrase {
+    /// The language (the field) it is searched in.
+    pub lang: Lang,
+    /// Its terms.
+    pub terms: Vec<String>,
+    /// Each term's offset from the first.
+    pub positions: Vec<usize>,
+}
+
+/// What a snippet highlights in one language: the words of the query,
+/// and the phrases that are highlighted only whole.
+pub struct Highlighter {
+    generator: SnippetGenerator,
+    lang: Lang,
+    phrases: Vec<Phrase>,
+}
+
+/// A highlighter per language, for the terms of `query`. With `phrases`
+/// (a plain query's translations of several words, `Organisation du
+/// traité de l'Atlantique Nord` for *NATO*), a term that the query
+/// searches only within a phrase is highlighted only where the whole
+/// phrase stands, not wherever it occurs alone.
 pub fn generators(
     searcher: &Searcher,
     query: &dyn Query,
     fields: &Fields,
-) -> Result<Vec<(Lang, SnippetGenerator)>> {
+    phrases: Option<&[Phrase]>,
+) -> Result<Vec<Highlighter>> {
     let mut out = Vec::new();
     for lang in Lang::ALL {
-        let mut generator = SnippetGenerator::create(searcher, query, fields.text_for(lang))?;
+        let field = fields.text_for(lang);
+        let mut generator = SnippetGenerator::create(searcher, query, field)?;
         generator.set_max_num_chars(SNIPPET_CHARS);
-        out.push((lang, generator));
+        let mut phrases_here = Vec::new();
+        if let Some(phrases) = phrases {
+            phrases_here.extend(phrases.iter().filter(|p| p.lang == lang).cloned());
+            let weights = weighed(searcher, query, field, &phrases_here)?;
+            let analyzer = searcher.index().tokenizer_for_field(field)?;
+            generator = SnippetGenerator::new(weights, analyzer, field, SNIPPET_CHARS);
+        }
+        out.push(Highlighter {
+            generator,
+            lang,
+            phrases: phrases_here,
+        });
     }
     Ok(out)
+}
+
+/// The terms of `query` in `field`, each weighed as tantivy's snippet
+/// generator weighs them (rarer terms more), but for those it searches
+/// only within one of `phrases`.
+fn weighed(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: tantivy::schema::Field,
+    phrases: &[Phrase],
+) -> Result<BTreeMap<String, f32>> {
+    let mut terms = std::collections::BTreeSet::new();
+    let mut alone = std::collections::BTreeSet::new();
+    query.query_terms(&mut |term, with_positions| {
+        if term.field() == field {
+            terms.insert(term.clone());
+            if !with_positions {
+                alone.insert(term.clone());
+            }
+        }
+    });
+    let in_phrase = |term: &tantivy::Term| {
+        term.value()
+            .as_str()
+            .is_some_and(|t| phrases.iter().any(|p| p.terms.iter().any(|pt| pt == t)))
+    };
+    terms.retain(|t| alone.contains(t) || !in_phrase(t));
+    let mut out = BTreeMap::new();
+    for term in terms {
+        let Some(text) = term.value().as_str().map(str::to_owned) else {
+            continue;
+        };
+        let doc_freq = searcher.doc_freq(&term)?;
+        if doc_freq > 0 {
+            out.insert(text, 1.0 / (1.0 + doc_freq as f32));
+        }
+    }
+    Ok(out)
+}
+
+impl Highlighter {
+    /// The language whose passages it highlights.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The snippet of `text`, its phrases highlighted where they stand
+    /// whole.
+    pub fn snippet(&self, text: &str) -> Snippet {
+        let mut snippet = make_snippet(&self.generator, text);
+        if self.phrases.is_empty() {
+            return snippet;
+        }
+        let mut found: Vec<(usize, String, Range<usize>)> = Vec::new();
+        {
+            let mut analyzer = analyzer(self.lang);
+            let mut stream = analyzer.token_stream(&snippet.text);
+            while let Some(t) = stream.next() {
+                found.push((t.position, t.text.clone(), t.offset_from..t.offset_to));
+            }
+        }
+        let mut ranges = std::mem::take(&mut snippet.highlights);
+        for phrase in &self.phrases {
+            for (i, (start, first, from)) in found.iter().enumerate() {
+                if *first != phrase.terms[0] {
+                    continue;
+                }
+                let mut end = from.end;
+                let whole =
+                    phrase
+                        .terms
+                        .iter()
+                        .zip(&phrase.positions)
+                        .skip(1)
+                        .all(|(term, offset)| {
+                            found[i + 1..]
+                                .iter()
+                                .find(|(p, t, _)| *p == start + offset && t == term)
+                                .map(|(_, _, r)| end = end.max(r.end))
+                                .is_some()
+                        });
+                if whole {
+                    ranges.push(from.start..end);
+                }
+            }
+        }
+        snippet.highlights = tantivy::snippet::collapse_overlapped_ranges(&ranges);
+        snippet
+    }
 }
 
 /// A snippet generator per language for words one letter away from the
@@ -53,7 +179,7 @@ pub fn approximate_generators<'a>(
     query_words: &str,
     texts: impl Iterator<Item = (Lang, &'a str)> + Clone,
     fields: &Fields,
-) -> Vec<(Lang, SnippetGenerator)> {
+) -> Vec<Highlighter> {
     Lang::ALL
         .into_iter()
         .map(|lang| {
@@ -71,7 +197,11 @@ pub fn approximate_generators<'a>(
             }
             let generator =
                 SnippetGenerator::new(terms, analyzer, fields.text_for(lang), SNIPPET_CHARS);
-            (lang, generator)
+            Highlighter {
+                generator,
+                lang,
+                phrases: Vec::new(),
+            }
         })
         .collect()
 }

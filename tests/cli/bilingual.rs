@@ -29,6 +29,24 @@ fn highlighted(hit: &serde_json::Value) -> Vec<String> {
 }
 
 #[test]
+fn a_translation_of_several_words_is_highlighted_only_whole() {
+    let env = Env::seed();
+    // NATO is, in French, OTAN, « Alliance atlantique » and « Organisation
+    // du traité de l'Atlantique Nord » (the glossary).
+    let hits = env.hits(&["NATO", "-n", "40", "--lang", "fr"]);
+    let all: Vec<String> = hits.iter().flat_map(highlighted).collect();
+    assert!(all.iter().any(|h| h == "Alliance atlantique"), "{all:?}");
+    // Their words alone are not the translation.
+    for alone in ["traité", "Organisation", "Nord", "Alliance", "atlantique"] {
+        assert!(!all.iter().any(|h| h == alone), "{alone}: {all:?}");
+    }
+    assert!(
+        all.iter().any(|h| h.eq_ignore_ascii_case("OTAN")),
+        "{all:?}"
+    );
+}
+
+#[test]
 fn an_english_query_finds_the_french_passages() {
     let env = Env::seed();
     let hits = env.hits(&["NATO enlargement", "-n", "5"]);
