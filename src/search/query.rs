@@ -97,25 +97,40 @@ pub fn repair(parser: &QueryParser, query: &str) -> Option<(String, String)> {
             .find(|e| !matches!(e, QueryParserError::AllButQueryForbidden))?;
         one_line(&error.to_string())
     };
-    let plain: Vec<String> = words
-        .iter()
-        .filter(|w| !OPERATORS.contains(w))
-        .flat_map(|w| {
-            let (sign, rest) = match w.strip_prefix('-') {
-                Some(rest) => ("-", rest),
-                None => ("", *w),
-            };
-            let bare: String = rest
-                .chars()
-                .map(|c| if SYNTAX.contains(&c) { ' ' } else { c })
-                .collect();
-            bare.split_whitespace()
-                .map(|part| part.trim_start_matches('-'))
-                .filter(|part| !part.is_empty())
-                .map(|part| format!("{sign}{part}"))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    // Exclusions stay exclusions: `NOT w` and `-w`, every word of a
+    // quotation excluded as a whole (`-"bouclier antimissile`), and a word
+    // excluded inside a quotation (`"-Russie`).
+    let mut plain: Vec<String> = Vec::new();
+    let (mut not, mut excluded_quote) = (false, false);
+    for word in words {
+        if word == "NOT" {
+            not = true;
+            continue;
+        }
+        if OPERATORS.contains(&word) {
+            continue;
+        }
+        let (dash, rest) = match word.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, word),
+        };
+        let sign = std::mem::take(&mut not) || dash || excluded_quote;
+        if word.matches('"').count() % 2 == 1 {
+            // A quotation opens or closes here.
+            excluded_quote = !excluded_quote && dash && rest.starts_with(['"', '(']);
+        }
+        let bare: String = rest
+            .chars()
+            .map(|c| if SYNTAX.contains(&c) { ' ' } else { c })
+            .collect();
+        for part in bare.split_whitespace() {
+            let excluded = sign || part.starts_with('-');
+            let part = part.trim_start_matches('-');
+            if !part.is_empty() {
+                plain.push(format!("{}{part}", if excluded { "-" } else { "" }));
+            }
+        }
+    }
     Some((plain.join(" "), why))
 }
 
@@ -230,6 +245,17 @@ mod tests {
         );
         assert_eq!(words("Russie AND").as_deref(), Some("Russie"));
         assert_eq!(words("OR OTAN -(Moscou").as_deref(), Some("OTAN -Moscou"));
+        // Exclusions stay exclusions.
+        assert_eq!(words("Russie NOT OTAN (").as_deref(), Some("Russie -OTAN"));
+        assert_eq!(
+            words("Russie -\"bouclier antimissile").as_deref(),
+            Some("Russie -bouclier -antimissile")
+        );
+        assert_eq!(
+            words("Russie -\"bouclier antimissile\" OTAN (").as_deref(),
+            Some("Russie -bouclier -antimissile OTAN")
+        );
+        assert_eq!(words("OTAN \"-Russie").as_deref(), Some("OTAN -Russie"));
         // What reads stays as it is.
         assert_eq!(words("\"NATO enlargement\" -Russie"), None);
         assert_eq!(words("OTAN AND (Russie OR Moscou)"), None);
