@@ -466,7 +466,11 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             .map(|h| (h.passage.lang, h.passage.text.as_str()));
         snippet::approximate_generators(&query::plain_words(query_text), texts, fields)
     } else {
-        snippet::generators(&searcher, &*query, fields, phrases.as_deref())?
+        let plainly = phrases.as_deref().map(|phrases| snippet::Plainly {
+            phrases,
+            excluded: &exclusions,
+        });
+        snippet::generators(&searcher, &*query, fields, plainly)?
     };
     for (
         rank,

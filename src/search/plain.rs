@@ -25,7 +25,7 @@ use super::stats::LanguageStats;
 use crate::analysis::{analyzer, tokens};
 use crate::index::SearchIndex;
 use crate::lang::Lang;
-use crate::translate::{is_function_word, Alternative, TermStats, Translator, Unit};
+use crate::translate::{is_function_word, Alternative, TermStats, Translator, Unit, Via};
 
 /// Weight of the clause that all units match.
 const COVER_BOOST: f32 = 0.5;
@@ -196,11 +196,15 @@ pub fn build(
     let mut excluded_explained = Vec::new();
     for word in excluded {
         exclusions.push(parser.parse_query_lenient(word).0);
+        // The glossary's and the dictionaries' translations, not the
+        // near spellings: a passage left out for a word one letter from
+        // the excluded one would be lost for nothing.
         let alternatives: Vec<Alternative> = translator
             .map(|t| t.expand(std::slice::from_ref(word), lang, &stats))
             .unwrap_or_default()
             .into_iter()
             .flat_map(|unit| unit.alternatives)
+            .filter(|alt| alt.via != Via::Cognate)
             .collect();
         exclusions.extend(
             alternatives

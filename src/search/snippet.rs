@@ -51,16 +51,25 @@ pub struct Highlighter {
     phrases: Vec<Phrase>,
 }
 
-/// A highlighter per language, for the terms of `query`. With `phrases`
-/// (a plain query's translations of several words, `Organisation du
-/// traité de l'Atlantique Nord` for *NATO*), a term that the query
-/// searches only within a phrase is highlighted only where the whole
-/// phrase stands, not wherever it occurs alone.
+/// What a plain query's snippets highlight besides its terms.
+pub struct Plainly<'a> {
+    /// Its translations of several words (`Organisation du traité de
+    /// l'Atlantique Nord` for *NATO*): a term that the query searches only
+    /// within one is highlighted only where the whole phrase stands, not
+    /// wherever it occurs alone.
+    pub phrases: &'a [Phrase],
+    /// Its excluded words' queries: their terms are not highlighted (a
+    /// word of an excluded phrase may stand alone in a hit).
+    pub excluded: &'a [Box<dyn Query>],
+}
+
+/// A highlighter per language, for the terms of `query` (of a plain
+/// query, as [`Plainly`] says).
 pub fn generators(
     searcher: &Searcher,
     query: &dyn Query,
     fields: &Fields,
-    phrases: Option<&[Phrase]>,
+    plain: Option<Plainly<'_>>,
 ) -> Result<Vec<Highlighter>> {
     let mut out = Vec::new();
     for lang in Lang::ALL {
@@ -68,9 +77,9 @@ pub fn generators(
         let mut generator = SnippetGenerator::create(searcher, query, field)?;
         generator.set_max_num_chars(SNIPPET_CHARS);
         let mut phrases_here = Vec::new();
-        if let Some(phrases) = phrases {
-            phrases_here.extend(phrases.iter().filter(|p| p.lang == lang).cloned());
-            let weights = weighed(searcher, query, field, &phrases_here)?;
+        if let Some(plain) = &plain {
+            phrases_here.extend(plain.phrases.iter().filter(|p| p.lang == lang).cloned());
+            let weights = weighed(searcher, query, field, &phrases_here, plain.excluded)?;
             let analyzer = searcher.index().tokenizer_for_field(field)?;
             generator = SnippetGenerator::new(weights, analyzer, field, SNIPPET_CHARS);
         }
@@ -85,12 +94,13 @@ pub fn generators(
 
 /// The terms of `query` in `field`, each weighed as tantivy's snippet
 /// generator weighs them (rarer terms more), but for those it searches
-/// only within one of `phrases`.
+/// only within one of `phrases` and those of `excluded`.
 fn weighed(
     searcher: &Searcher,
     query: &dyn Query,
     field: tantivy::schema::Field,
     phrases: &[Phrase],
+    excluded: &[Box<dyn Query>],
 ) -> Result<BTreeMap<String, f32>> {
     let mut terms = std::collections::BTreeSet::new();
     let mut alone = std::collections::BTreeSet::new();
@@ -102,6 +112,11 @@ fn weighed(
             }
         }
     });
+    for query in excluded {
+        query.query_terms(&mut |term, _| {
+            terms.remove(term);
+        });
+    }
     let in_phrase = |term: &tantivy::Term| {
         term.value()
             .as_str()
