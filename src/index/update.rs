@@ -174,6 +174,11 @@ pub(super) fn update_after(
     let started = Instant::now();
     let mut report = UpdateReport::default();
     crate::corpus::check_corpus(corpus)?;
+    // No index (not even its directory) is made of a corpus with nothing
+    // to index.
+    if !dir.join(super::META_FILE).exists() && !crate::corpus::has_source(corpus) {
+        return Err(Error::CorpusEmpty(corpus.to_path_buf()));
+    }
     // One update at a time: the others wait here (or give up).
     let _lock = IndexLock::acquire(dir, options.wait)?;
     // What an index that is rebuilt knew of keys and successors.
@@ -181,10 +186,6 @@ pub(super) fn update_after(
     let mut index = match SearchIndex::open(dir) {
         Ok(Opened::Ready(index)) => *index,
         Ok(Opened::Missing) => {
-            // No index is made of a corpus with nothing to index.
-            if !crate::corpus::has_source(corpus) {
-                return Err(Error::CorpusEmpty(corpus.to_path_buf()));
-            }
             report.rebuilt = Some("no index yet".into());
             SearchIndex::create(dir)?
         }

@@ -42,6 +42,7 @@ fn empty_corpus() {
     assert_one_error(&run, "holds no source file (.txt, .md, .pdf, .html)");
     // No index is begun: once there is a source, the first search builds
     // one as on first use.
+    assert!(!env.index().exists(), "an index directory was made");
     let status = env.run(&["status"]);
     assert_eq!(status.code, 1);
     assert_contains(&status.stdout, "no index in");
