@@ -375,8 +375,9 @@ pub struct SearchArgs {
 
     /// Answer from the index as it is, without refreshing it: a file
     /// added, removed or renamed since it was made is reported as
-    /// staleness; a file edited in place is not looked for (the check that
-    /// would see it costs a stat of every file).
+    /// staleness; a file edited in place (or a linked file whose target
+    /// changed) is not looked for (the check that would see it costs a
+    /// stat of every file).
     #[arg(long)]
     pub no_refresh: bool,
 

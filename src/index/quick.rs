@@ -100,9 +100,11 @@ impl<'a> Check<'a> {
     }
 
     /// The same check without a stat of each file: it sees every file
-    /// added, removed or renamed, and the manifest changed, but not a file
-    /// edited in place. What `--no-refresh` asks for: its cost grows with
-    /// the number of directories, not of files.
+    /// added, removed or renamed, the manifest changed, and files waiting
+    /// for an extraction tool now installed, but not a file edited in
+    /// place (nor a linked file whose target changed). What `--no-refresh`
+    /// asks for: its cost grows with the number of directories, not of
+    /// files.
     pub fn directories_only(mut self) -> Check<'a> {
         self.files = false;
         self
@@ -120,7 +122,19 @@ impl<'a> Check<'a> {
         if !self.doubted() && !self.manifest_and_directories_stand() {
             self.doubt.store(true, Ordering::Relaxed);
         }
+        // Without the stats, files waiting for an extraction tool that is
+        // now installed are still looked for (the record says which wait).
+        if !self.files && !self.doubted() && self.a_waiting_file_can_be_read() {
+            self.doubt.store(true, Ordering::Relaxed);
+        }
         self.help();
+    }
+
+    /// Whether a recorded file waits for an extraction tool that is now
+    /// installed.
+    fn a_waiting_file_can_be_read(&self) -> bool {
+        (0..self.record.len()).any(|i| self.record.stat_of(i, MISSING_TOOL).waits)
+            && tools_available()
     }
 
     /// Checks runs of recorded files until none is left or one is in
@@ -434,9 +448,26 @@ mod tests {
         let (dir, record) = corpus();
         std::fs::rename(dir.path().join("a/deux.md"), dir.path().join("a/2.md")).unwrap();
         assert!(!directories_only(dir.path(), &record), "a renamed file");
-        let (dir, record) = corpus();
-        std::fs::write(dir.path().join(MANIFEST_FILE), "").unwrap();
+        // A manifest edited in place, its directory's time unchanged.
+        let (dir, mut record) = corpus();
+        let manifest = dir.path().join(MANIFEST_FILE);
+        std::fs::write(&manifest, "[a]\n").unwrap();
+        let then = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::open(dir.path())
+            .unwrap()
+            .set_modified(then)
+            .unwrap();
+        record.dirs = record_of(dir.path()).dirs;
+        record.manifest = Some(crate::fingerprint::hex(b"[a]\n"));
+        assert!(directories_only(dir.path(), &record));
+        std::fs::write(&manifest, "[b]\n").unwrap();
+        assert_eq!(record_of(dir.path()).dirs, record.dirs);
         assert!(!directories_only(dir.path(), &record), "a manifest");
+        // A file that waits for an extraction tool is read once it is
+        // installed.
+        let (dir, mut record) = corpus();
+        record.files.get_mut("un.txt").unwrap().hash = MISSING_TOOL.to_owned();
+        assert_eq!(directories_only(dir.path(), &record), !tools_available());
     }
 
     #[test]
