@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use nrel_search::index::{self, SearchIndex, UpdateOptions};
-use nrel_search::Warning;
+use nrel_search::{Error, Warning};
 
 use super::plural;
 use super::FOUND;
 use crate::cli::{Dirs, IndexArgs};
-use crate::messages::{report_all, warn};
+use crate::messages::report_all;
 use crate::progress::Bar;
 
 pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
@@ -30,8 +30,8 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
     let (index, report) = index::update(&dirs.corpus, &dirs.index, &options, &Bar::new())?;
     report_all(&report.skips);
     report_all(&report.warnings);
-    if let Some(line) = still_skipped(&index, &report.warnings) {
-        warn(&Warning::general(line));
+    if let Some(skipped) = still_skipped(&index, &report.warnings) {
+        report_all(&[skipped]);
     }
     let mut out = io::stdout().lock();
     if let Some(reason) = &report.rebuilt {
@@ -70,10 +70,12 @@ pub fn run(dirs: &Dirs, args: IndexArgs) -> Result<ExitCode> {
 }
 
 /// Files skipped are said when they are tried (a binary file, a PDF
-/// without a text layer), and tried again only once they change: the
-/// line that says which of them are still skipped, unchanged since, so
-/// that every `index` run accounts for every file. `None` when none is.
-fn still_skipped(index: &SearchIndex, said: &[Warning]) -> Option<String> {
+/// without a text layer or damaged), and tried again only once they
+/// change: the line that says which of them are still skipped, unchanged
+/// since, so that every `index` run accounts for every file. It is an
+/// error, as when they were tried, when one of them could not be read (a
+/// damaged PDF), not only had no text. `None` when none is skipped.
+fn still_skipped(index: &SearchIndex, said: &[Warning]) -> Option<Warning> {
     /// Files named before "and N more".
     const NAMED: usize = 5;
     let record = index.record()?;
@@ -100,9 +102,23 @@ fn still_skipped(index: &SearchIndex, said: &[Warning]) -> Option<String> {
     if skipped.len() > NAMED {
         named.push(format!("and {} more", skipped.len() - NAMED));
     }
-    Some(format!(
+    let line = format!(
         "{} skipped before, unchanged since, still skipped: {}",
         plural(skipped.len() as u64, "file"),
         named.join("; ")
-    ))
+    );
+    // What only has no text to index (as grep skips binary files).
+    let textless = [
+        Error::NotText(Default::default()).to_string(),
+        Error::NoTextLayer(Default::default()).to_string(),
+    ];
+    let unreadable = skipped
+        .iter()
+        .any(|(_, error)| !textless.iter().any(|t| error.ends_with(t.as_str())));
+    let warning = Warning::general(line);
+    Some(if unreadable {
+        warning.as_error()
+    } else {
+        warning
+    })
 }

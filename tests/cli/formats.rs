@@ -236,9 +236,11 @@ fn bad_pdfs_are_reported_and_skipped() {
     // one line.
     let again = env.run(&["index"]);
     assert!(!again.stderr.contains("skipped\n"), "{}", again.stderr);
+    // A damaged PDF is an error each time, as when it was tried.
+    assert_eq!(again.code, 2, "{}", again.stderr);
     assert_contains(
         &again.stderr,
-        "warning: 2 files skipped before, unchanged since, still skipped: ",
+        "error: 2 files skipped before, unchanged since, still skipped: ",
     );
     assert_contains(&again.stderr, "damaged.pdf: not a readable PDF");
     assert_contains(&again.stderr, "scan.pdf: no text layer: needs OCR");
