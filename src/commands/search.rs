@@ -88,7 +88,7 @@ pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     }
     if results.hits.is_empty() {
         // Said whatever the output format: JSON Lines and citations print
-        // nothing on standard output for no hit.
+        // no hit on standard output (CSL-JSON an empty list).
         let hint = match results.unanswered {
             // Its warning has said so.
             Some(Unanswered::NothingToSearch) => None,
