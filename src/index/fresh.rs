@@ -104,7 +104,7 @@ pub fn open_fresh(
 /// process had), `ask` answers again from it.
 ///
 /// Without `refresh`, the check is of the manifest and the directories
-/// only ([`Check::directories_only`]): files added, removed or renamed make
+/// only (`quick::Check::directories_only`): files added, removed or renamed make
 /// the index stale, as the opening says; files edited in place are not
 /// looked for.
 pub fn answer_fresh<T>(
