@@ -163,6 +163,18 @@ impl Ranked {
         self.passage.id.doc()
     }
 
+    /// A passage found by its words, ranked by its BM25 score.
+    fn by_words((score, (passage, meta)): Scored) -> Ranked {
+        Ranked {
+            score,
+            bm25: Some(score),
+            cosine: None,
+            counterpart_of: None,
+            passage,
+            meta,
+        }
+    }
+
     /// A passage found by meaning, ranked by its cosine.
     fn by_meaning((cosine, (passage, meta)): Scored) -> Ranked {
         Ranked {
@@ -365,17 +377,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
         }
     };
     let top = match &vector {
-        None => top
-            .into_iter()
-            .map(|(score, (passage, meta))| Ranked {
-                score,
-                bm25: Some(score),
-                cosine: None,
-                counterpart_of: None,
-                passage,
-                meta,
-            })
-            .collect(),
+        None => top.into_iter().map(Ranked::by_words).collect(),
         Some(vector) => {
             let words = plain.as_ref().map_or(0, |(w, _)| w.len());
             let near = nearest_passages(index, &searcher, &scope, vector, collect)?;
@@ -437,14 +439,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
                 // ranking the one it has there (a passage the fusion did
                 // not reach has none, and is not placed).
                 let hit = match mode {
-                    Mode::Bm25 => Some(Ranked {
-                        score,
-                        bm25: Some(score),
-                        cosine: None,
-                        counterpart_of: None,
-                        passage,
-                        meta,
-                    }),
+                    Mode::Bm25 => Some(Ranked::by_words((score, (passage, meta)))),
                     _ => top
                         .iter()
                         .position(|h| h.passage.id == passage.id)
