@@ -292,7 +292,7 @@ pub fn search(index: &SearchIndex, options: &SearchOptions) -> Result<SearchResu
             built.query
         }
         None => {
-            let Some(parsed) = query::parse(&parser, query_text, &mut results.warnings) else {
+            let Some(parsed) = query::parse(&parser, query_text) else {
                 results.warnings.push(Warning::general(format!(
                     "the query '{}' only excludes words: it needs a word to search for",
                     query::echo(query_text)

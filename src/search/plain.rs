@@ -41,10 +41,10 @@ const PHRASE_SLOP: u32 = 1;
 /// A plain query: positive words (hyphenated compounds split) and
 /// excluded words. `None` when the query uses other syntax.
 pub fn split(query: &str) -> Option<(Vec<String>, Vec<String>)> {
-    let has_syntax = query.contains(['"', '+', ':', '(', ')', '^', '~', '*', '[', ']', '{', '}'])
+    let has_syntax = query.contains(super::query::SYNTAX)
         || query
             .split_whitespace()
-            .any(|w| w == "OR" || w == "AND" || w == "NOT");
+            .any(|w| super::query::OPERATORS.contains(&w));
     if has_syntax {
         return None;
     }

@@ -7,7 +7,7 @@
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, QueryParserError};
 
 use crate::analysis::{self, tokens};
-use crate::error::{one_line, Warning};
+use crate::error::one_line;
 use crate::index::SearchIndex;
 use crate::lang::Lang;
 
@@ -48,34 +48,22 @@ pub fn prepare(query: &str) -> String {
     query.replace(':', " ")
 }
 
-/// Parses the query; what the parser cannot read is searched as plain
-/// words, with a warning. `None` when the query only excludes words.
-pub fn parse(
-    parser: &QueryParser,
-    query: &str,
-    warnings: &mut Vec<Warning>,
-) -> Option<Box<dyn Query>> {
+/// Parses a query with operators; `None` when it only excludes words.
+/// (What the parser cannot read has been made plain words by [`repair`].)
+pub fn parse(parser: &QueryParser, query: &str) -> Option<Box<dyn Query>> {
     let (parsed, errors) = parser.parse_query_lenient(query);
-    if errors.is_empty() {
-        return Some(parsed);
-    }
-    if errors
+    let only_excludes = errors
         .iter()
-        .any(|e| matches!(e, QueryParserError::AllButQueryForbidden))
-    {
-        return None;
-    }
-    let words = plain_words(query);
-    warnings.push(Warning::general(format!(
-        "query syntax not understood ({}); searching for the words: {}",
-        one_line(&errors[0].to_string()),
-        echo(&words)
-    )));
-    Some(parser.parse_query_lenient(&words).0)
+        .any(|e| matches!(e, QueryParserError::AllButQueryForbidden));
+    (!only_excludes).then_some(parsed)
 }
 
 /// Operators of the query syntax, as words.
-const OPERATORS: [&str; 3] = ["AND", "OR", "NOT"];
+pub(crate) const OPERATORS: [&str; 3] = ["AND", "OR", "NOT"];
+
+/// The characters of the query syntax besides `-` (a colon too, though
+/// [`prepare`] makes it a space).
+pub(crate) const SYNTAX: [char; 12] = ['"', '+', ':', '(', ')', '^', '~', '*', '[', ']', '{', '}'];
 
 /// The plain words of a query that the parser cannot read, and why: its
 /// syntax characters dropped, `-excluded` words kept, operators dropped.
@@ -134,19 +122,10 @@ pub fn repair(parser: &QueryParser, query: &str) -> Option<(String, String)> {
     Some((plain.join(" "), why))
 }
 
-/// The characters of the query syntax besides `-`.
-const SYNTAX: [char; 11] = ['"', '+', '(', ')', '^', '~', '*', '[', ']', '{', '}'];
-
 /// The query with words one letter away allowed; its own syntax
 /// (-excluded, "phrases") still holds.
 pub fn fuzzy(index: &SearchIndex, parser: &QueryParser, query: &str) -> Box<dyn Query> {
-    let fuzzy_parser = fuzzy_parser(index, parser);
-    let (fuzzy, errors) = fuzzy_parser.parse_query_lenient(query);
-    if errors.is_empty() {
-        fuzzy
-    } else {
-        fuzzy_parser.parse_query_lenient(&plain_words(query)).0
-    }
+    fuzzy_parser(index, parser).parse_query_lenient(query).0
 }
 
 /// The plain words of a query with words one letter away allowed, when
@@ -175,11 +154,7 @@ pub fn fuzzy_words(
 /// words in neither language), and how many of them a passage needs: half,
 /// rounded up.
 fn approximate_words(words: &[String]) -> (Vec<String>, usize) {
-    let words: Vec<String> = words
-        .iter()
-        .map(|w| plain_words(w))
-        .filter(|w| !w.is_empty() && is_searchable(w))
-        .collect();
+    let words: Vec<String> = words.iter().filter(|w| is_searchable(w)).cloned().collect();
     let least = words.len().div_ceil(2);
     (words, least)
 }
