@@ -122,29 +122,16 @@ impl<'a> Check<'a> {
         if !self.doubted() && !self.manifest_and_directories_stand() {
             self.doubt.store(true, Ordering::Relaxed);
         }
-        // Without the stats, files waiting for an extraction tool that is
-        // now installed are still looked for (the record says which wait).
-        if !self.files && !self.doubted() && self.a_waiting_file_can_be_read() {
-            self.doubt.store(true, Ordering::Relaxed);
-        }
         self.help();
     }
 
-    /// Whether a recorded file waits for an extraction tool that is now
-    /// installed.
-    fn a_waiting_file_can_be_read(&self) -> bool {
-        (0..self.record.len()).any(|i| self.record.stat_of(i, MISSING_TOOL).waits)
-            && tools_available()
-    }
-
     /// Checks runs of recorded files until none is left or one is in
-    /// doubt.
+    /// doubt. Without the stats ([`Check::directories_only`]), a file is
+    /// in doubt only when it waits for an extraction tool that is now
+    /// installed (the record says which wait).
     pub fn help(&self) {
         let checked = self.record.checked_ns();
         let files = self.record.len();
-        if !self.files {
-            return;
-        }
         let mut stat = Stat::new(self.corpus);
         while !self.doubted() {
             let start = self.next.fetch_add(RUN, Ordering::Relaxed);
@@ -155,8 +142,11 @@ impl<'a> Check<'a> {
             for i in start..files.min(start + RUN) {
                 let f = self.record.stat_of(i, MISSING_TOOL);
                 let retry = f.waits && tools_available();
-                let doubted = is_racy(f.mtime_ns, checked);
-                if retry || doubted || stat.size_and_mtime(f.path) != Some((f.size, f.mtime_ns)) {
+                let mut changed = || {
+                    is_racy(f.mtime_ns, checked)
+                        || stat.size_and_mtime(f.path) != Some((f.size, f.mtime_ns))
+                };
+                if retry || (self.files && changed()) {
                     in_doubt.push(i);
                     if in_doubt.len() > self.most {
                         break;
