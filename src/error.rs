@@ -110,6 +110,24 @@ impl Error {
             source,
         }
     }
+
+    /// Whether the error only says that a file has no text to index (a
+    /// binary file, a PDF without a text layer): the file is skipped, as
+    /// grep skips binary files, and the run does not fail for it.
+    pub fn is_textless(&self) -> bool {
+        matches!(self, Error::NotText(_) | Error::NoTextLayer(_))
+    }
+
+    /// [`Error::is_textless`] of an error as a record keeps it (its
+    /// message).
+    pub fn is_textless_message(message: &str) -> bool {
+        [
+            Error::NotText(PathBuf::new()),
+            Error::NoTextLayer(PathBuf::new()),
+        ]
+        .iter()
+        .any(|e| message.ends_with(&e.to_string()))
+    }
 }
 
 /// Something worth telling the user that does not stop the run: a file

@@ -107,14 +107,9 @@ fn still_skipped(index: &SearchIndex, said: &[Warning]) -> Option<Warning> {
         plural(skipped.len() as u64, "file"),
         named.join("; ")
     );
-    // What only has no text to index (as grep skips binary files).
-    let textless = [
-        Error::NotText(Default::default()).to_string(),
-        Error::NoTextLayer(Default::default()).to_string(),
-    ];
     let unreadable = skipped
         .iter()
-        .any(|(_, error)| !textless.iter().any(|t| error.ends_with(t.as_str())));
+        .any(|(_, error)| !Error::is_textless_message(error));
     let warning = Warning::general(line);
     Some(if unreadable {
         warning.as_error()

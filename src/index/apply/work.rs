@@ -305,9 +305,7 @@ impl Apply<'_, '_> {
                 (!said).then(|| Warning::general(message).as_error())
             }
             // Content that is not text: skipped, as grep skips binary files.
-            Error::NotText(_) | Error::NoTextLayer(_) => {
-                Some(Warning::general(format!("{e}; skipped")))
-            }
+            e if e.is_textless() => Some(Warning::general(format!("{e}; skipped"))),
             _ => Some(Warning::general(format!("{e}; skipped")).as_error()),
         };
         self.report.warnings.extend(warning);
