@@ -74,19 +74,29 @@ pub fn generators(
     let mut out = Vec::new();
     for lang in Lang::ALL {
         let field = fields.text_for(lang);
-        let mut generator = SnippetGenerator::create(searcher, query, field)?;
-        generator.set_max_num_chars(SNIPPET_CHARS);
-        let mut phrases_here = Vec::new();
-        if let Some(plain) = &plain {
-            phrases_here.extend(plain.phrases.iter().filter(|p| p.lang == lang).cloned());
-            let weights = weighed(searcher, query, field, &phrases_here, plain.excluded)?;
-            let analyzer = searcher.index().tokenizer_for_field(field)?;
-            generator = SnippetGenerator::new(weights, analyzer, field, SNIPPET_CHARS);
-        }
+        let (generator, phrases) = match &plain {
+            None => {
+                let mut generator = SnippetGenerator::create(searcher, query, field)?;
+                generator.set_max_num_chars(SNIPPET_CHARS);
+                (generator, Vec::new())
+            }
+            Some(plain) => {
+                let phrases: Vec<Phrase> = plain
+                    .phrases
+                    .iter()
+                    .filter(|p| p.lang == lang)
+                    .cloned()
+                    .collect();
+                let weights = weighed(searcher, query, field, &phrases, plain.excluded)?;
+                let analyzer = searcher.index().tokenizer_for_field(field)?;
+                let generator = SnippetGenerator::new(weights, analyzer, field, SNIPPET_CHARS);
+                (generator, phrases)
+            }
+        };
         out.push(Highlighter {
             generator,
             lang,
-            phrases: phrases_here,
+            phrases,
         });
     }
     Ok(out)
@@ -163,22 +173,21 @@ impl Highlighter {
                 if *first != phrase.terms[0] {
                     continue;
                 }
-                let mut end = from.end;
-                let whole =
-                    phrase
-                        .terms
-                        .iter()
-                        .zip(&phrase.positions)
-                        .skip(1)
-                        .all(|(term, offset)| {
-                            found[i + 1..]
-                                .iter()
-                                .find(|(p, t, _)| *p == start + offset && t == term)
-                                .map(|(_, _, r)| end = end.max(r.end))
-                                .is_some()
-                        });
-                if whole {
-                    ranges.push(from.start..end);
+                // Each further term, at its offset from the first.
+                let rest: Option<Vec<&Range<usize>>> = phrase
+                    .terms
+                    .iter()
+                    .zip(&phrase.positions)
+                    .skip(1)
+                    .map(|(term, offset)| {
+                        found[i + 1..]
+                            .iter()
+                            .find(|(p, t, _)| *p == start + offset && t == term)
+                            .map(|(_, _, r)| r)
+                    })
+                    .collect();
+                if let Some(rest) = rest {
+                    ranges.push(from.start..rest.last().map_or(from.end, |r| r.end));
                 }
             }
         }
