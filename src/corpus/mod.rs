@@ -67,12 +67,7 @@ pub fn walk(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Walk> {
     let mut files = Vec::new();
     let mut dirs = BTreeMap::new();
     let mut links = false;
-    let walker = WalkDir::new(corpus)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    for entry in entries(corpus) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -113,13 +108,20 @@ pub fn walk(corpus: &Path, warnings: &mut Vec<Warning>) -> Result<Walk> {
     Ok(Walk { files, dirs, links })
 }
 
+/// The entries of the corpus in name order, links followed, hidden ones
+/// (and what they hold) left out.
+fn entries(corpus: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    WalkDir::new(corpus)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+}
+
 /// Whether the corpus holds a source file that [`walk`] would find (it
 /// stops at the first one).
 pub fn has_source(corpus: &Path) -> bool {
-    WalkDir::new(corpus)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+    entries(corpus)
         .filter_map(std::result::Result::ok)
         .any(|e| e.file_type().is_file() && is_source(e.path()))
 }
