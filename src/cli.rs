@@ -124,23 +124,21 @@ struct Options {
 impl Options {
     fn of(cli: &clap::Command, search: &clap::Command) -> Options {
         let all = || cli.get_arguments().chain(search.get_arguments());
+        // An option's names as written: `--limit`, `-n`.
+        let names = |a: &clap::Arg| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|s| format!("-{s}"));
+            long.into_iter().chain(short)
+        };
         Options {
             general: cli
                 .get_arguments()
-                .flat_map(|a| {
-                    let long = a.get_long().map(|l| format!("--{l}"));
-                    let short = a.get_short().map(|s| format!("-{s}"));
-                    long.into_iter().chain(short)
-                })
+                .flat_map(names)
                 .chain(["-h", "--help", "-V", "--version"].map(String::from))
                 .collect(),
             valued: all()
                 .filter(|a| a.get_action().takes_values() && !a.is_positional())
-                .flat_map(|a| {
-                    let long = a.get_long().map(|l| format!("--{l}"));
-                    let short = a.get_short().map(|s| format!("-{s}"));
-                    long.into_iter().chain(short)
-                })
+                .flat_map(names)
                 .collect(),
             shorts: all()
                 .filter_map(|a| a.get_short())
