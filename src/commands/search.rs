@@ -23,8 +23,6 @@ use crate::messages::{note, warn, warn_all};
 
 pub fn run(dirs: &Dirs, args: SearchArgs) -> Result<ExitCode> {
     let mut options = options(&args)?;
-    // Before the glossary in it is read.
-    nrel_search::corpus::check_corpus(&dirs.corpus)?;
     // A document named by its path as hits print it (corpus included).
     options.doc = options.doc.map(|doc| in_corpus(&doc, &dirs.corpus));
     options.model = super::installed_model();

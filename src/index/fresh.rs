@@ -115,6 +115,9 @@ pub fn answer_fresh<T>(
     progress: &dyn Progress,
     ask: impl Fn(&SearchIndex) -> T,
 ) -> Result<(Opening, T)> {
+    // Before anything answers from the index (and reads the corpus's
+    // glossary): every way on checks the corpus, and fails without it.
+    crate::corpus::check_corpus(corpus)?;
     let defaults = UpdateOptions {
         model,
         ..UpdateOptions::default()
